@@ -42,7 +42,7 @@ if ROOT is None and "google.colab" in sys.modules:  # Colab: fetch the course at
         subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", COURSE_TAG,
                         REPO_URL, str(ROOT)], check=True)
 if ROOT is None:
-    raise RuntimeError("Open this notebook from inside the course folder (chapters/ or solutions/).")
+    raise RuntimeError("Open this notebook from inside the course (chapters/ or solutions/).")
 sys.path.insert(0, str(ROOT))
 if not str(getattr(sys.modules.get("utils"), "__file__", ROOT)).startswith(str(ROOT)):
     del sys.modules["utils"]  # a PyPI package is also called `utils`

@@ -16,7 +16,7 @@ mistake was made ("did you forget the 1/m?") instead of only "wrong".
 from __future__ import annotations
 
 import functools
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 

@@ -15,7 +15,7 @@ output unit (binary classification with a sigmoid and cross-entropy).
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -102,7 +102,8 @@ def _keep_probs(params: dict, keep_probs) -> list[float]:
         return [1.0] * hidden
     probs = [keep_probs] * hidden if np.isscalar(keep_probs) else list(keep_probs)
     if len(probs) != hidden:
-        raise ValueError(f"keep_probs needs one value per hidden layer ({hidden}), got {len(probs)}")
+        raise ValueError(
+            f"keep_probs needs one value per hidden layer ({hidden}), got {len(probs)}")
     return [require_probability("keep_prob", p) for p in probs]
 
 

@@ -6,7 +6,7 @@ Figures are PNG (the inline default): nbval compares SVG text but not PNGs.
 """
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,6 +15,8 @@ from utils.validation import as_float_array, require_positive_int, require_same_
 
 COLORS = {"train": "#1f77b4", "test": "#d62728", "dev": "#ff7f0e", "model": "#2ca02c",
           "truth": "#444444", "class0": "#d62728", "class1": "#1f77b4"}
+
+UNFILLED_MARKERS = ("x", "+", "1", "2", "3", "4", "|", "_", ".")
 
 STYLE = {
     "figure.figsize": (6.0, 3.8),
@@ -52,10 +54,12 @@ def plot_points(ax, X, y, *, labels: tuple[str, str] = ("class 0", "class 1"),
     require_same_length("X", X, "y", y)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 columns to be drawn in the plane, got {X.shape[1]}")
+    filled = marker not in UNFILLED_MARKERS
     for cls, label in enumerate(labels):
         pick = y == cls
         ax.scatter(X[pick, 0], X[pick, 1], s=size, marker=marker, alpha=alpha, label=label,
-                   color=COLORS[f"class{cls}"], edgecolor="white", linewidth=0.5)
+                   color=COLORS[f"class{cls}"], edgecolor="white" if filled else None,
+                   linewidth=0.5 if filled else 1.2)
     return ax
 
 

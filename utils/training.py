@@ -20,8 +20,8 @@ Shapes: ``M`` models, ``n`` points, ``d`` input features, ``H`` hidden units,
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
