@@ -43,7 +43,7 @@ BUDGET_EXPLORER_S = 0.5
 BUDGET_STUDY_S = 10.0
 BUDGET_SPEEDUP = 100.0
 
-EXPLORER_CALL = re.compile(r"\b(make_\w+_explorer)\(\)")
+EXPLORER_CALL = re.compile(r"\b((make_\w+_explorer)\((?:[^()\n]|\([^()\n]*\))*\))")
 IMPORT_FROM = re.compile(r"from\s+(utils\.\w+)\s+import\s+([^\n]+)")
 
 # Runs in the notebook's kernel after its last cell: rebuild each explorer, move each
@@ -109,8 +109,12 @@ print("BENCH_MEMORY " + _json.dumps(_peak / (2**20 if _sys.platform == "darwin" 
 '''
 
 
-def explorer_factories(notebook: nbformat.NotebookNode) -> dict[str, str]:
-    """``{factory name: utils module}`` for every ``make_*_explorer()`` a notebook calls."""
+def explorer_calls(notebook: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
+    """``{factory name: (utils module, call as written)}`` for each explorer a notebook builds.
+
+    The call is replayed as written (``make_x_explorer(curve[:1000])``), in the same
+    kernel after the notebook's last cell, so its arguments exist.
+    """
     modules = {}
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -118,9 +122,9 @@ def explorer_factories(notebook: nbformat.NotebookNode) -> dict[str, str]:
         for module, names in IMPORT_FROM.findall(cell.source):
             for name in re.split(r"[,\s()]+", names):
                 modules[name] = module
-    names = {n for c in notebook.cells if c.cell_type == "code"
-             for n in EXPLORER_CALL.findall(c.source)}
-    return {name: modules[name] for name in sorted(names) if name in modules}
+    calls = {name: call for c in notebook.cells if c.cell_type == "code"
+             for call, name in EXPLORER_CALL.findall(c.source)}
+    return {name: (modules[name], calls[name]) for name in sorted(calls) if name in modules}
 
 
 def _printed(cell, tag: str):
@@ -136,10 +140,10 @@ def bench_notebook(path: Path, *, timeout: int = 600) -> dict:
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
-    factories = explorer_factories(notebook)
+    calls = explorer_calls(notebook)
     n_cells = len(notebook.cells)
-    imports = "".join(f"from {module} import {name}\n" for name, module in factories.items())
-    table = "{" + ", ".join(f"{n!r}: {n}" for n in factories) + "}"
+    imports = "".join(f"from {module} import {name}\n" for name, (module, _) in calls.items())
+    table = "{" + ", ".join(f"{n!r}: lambda: {call}" for n, (_, call) in calls.items()) + "}"
     notebook.cells.append(nbformat.v4.new_code_cell(imports + f"_EXPLORERS = {table}\n"
                                                     + EXPLORER_PROBE))
     notebook.cells.append(nbformat.v4.new_code_cell(MEMORY_PROBE))
