@@ -1,0 +1,103 @@
+"""Every form in docs/migration.md does what the table says.
+
+New forms must run (their asserts pass); old TensorFlow/Keras forms marked
+``raises=Error`` must fail with that error on TF 2.21 / Keras 3; old forms with no
+mark still run; ``reference`` forms (PyTorch) are not run. All blocks run in one
+subprocess (TensorFlow is imported once), each in a fresh namespace.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "migration.md"
+BLOCK = re.compile(r"```python (old|new)([^\n]*)\n(.*?)```", re.S)
+RUNNER = r'''
+import json, os, sys, traceback, warnings
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+sys.path.insert(0, sys.argv[1])
+warnings.simplefilter("ignore")
+results = {}
+for key, source in json.load(sys.stdin).items():
+    try:
+        exec(compile(source, key, "exec"), {"__name__": "__migration__"})
+        results[key] = None
+    except BaseException as error:  # noqa: BLE001 (the test inspects it)
+        results[key] = [type(error).__name__, str(error)[:300],
+                        traceback.format_exc(limit=3)[-800:]]
+print("RESULTS " + json.dumps(results))
+'''
+
+
+def _sections():
+    text = DOC.read_text(encoding="utf-8")
+    table_ids = re.findall(r"^\| (M\d+) \|", text, re.M)
+    parts = re.split(r"^### (M\d+)\s*$", text, flags=re.M)
+    sections = {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
+    return table_ids, sections
+
+
+def _blocks():
+    _, sections = _sections()
+    blocks = []
+    for ident, body in sections.items():
+        for kind, options, source in BLOCK.findall(body):
+            raises = re.search(r"raises=(\w+)", options)
+            blocks.append({"id": f"{ident}-{kind}", "kind": kind, "source": source,
+                           "reference": "reference" in options,
+                           "raises": raises.group(1) if raises else None})
+    return blocks
+
+
+BLOCKS = _blocks()
+
+
+def test_every_row_of_the_table_has_exactly_one_new_form():
+    table_ids, sections = _sections()
+    assert table_ids, "the migration table has no rows"
+    assert list(sections) == table_ids, "sections must follow the table's rows in order"
+    for ident, body in sections.items():
+        kinds = [kind for kind, _, _ in BLOCK.findall(body)]
+        assert kinds.count("new") == 1, f"{ident} needs exactly one new form, has {kinds}"
+
+
+def test_every_seed_is_covered():
+    text = DOC.read_text(encoding="utf-8")
+    seeds = set(re.findall(r"^\| M\d+ \| (\d{3}) \|", text, re.M))
+    assert seeds == {"000", "001", "002", "003", "004"}
+
+
+def test_chapter_2_migrations_are_all_in_the_consolidated_table():
+    from utils import moons_study
+
+    text = DOC.read_text(encoding="utf-8")
+    for old, *_ in moons_study.MIGRATIONS:
+        key = re.sub(r"\W+", "", old.split("(")[0].split(".")[-1])
+        assert key and key in re.sub(r"\W+", "", text), f"{old!r} is missing from the docs table"
+
+
+@pytest.fixture(scope="module")
+def results():
+    runnable = {b["id"]: b["source"] for b in BLOCKS if not b["reference"]}
+    done = subprocess.run([sys.executable, "-c", RUNNER, str(ROOT)], input=json.dumps(runnable),
+                          capture_output=True, text=True, cwd=ROOT, check=False,
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULTS ")]
+    assert lines, f"the snippet runner crashed:\n{done.stderr[-3000:]}"
+    return json.loads(lines[-1][len("RESULTS "):])
+
+
+@pytest.mark.parametrize("block", [b for b in BLOCKS if not b["reference"]],
+                         ids=lambda b: b["id"])
+def test_form_behaves_as_the_table_says(block, results):
+    outcome = results[block["id"]]
+    if block["raises"]:
+        assert outcome is not None, f"{block['id']} should fail with {block['raises']} but ran"
+        assert outcome[0] == block["raises"], f"{block['id']} failed differently: {outcome}"
+    else:
+        assert outcome is None, f"{block['id']} failed: {outcome[0]}: {outcome[1]}\n{outcome[2]}"
