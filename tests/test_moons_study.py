@@ -123,7 +123,7 @@ def test_explorer_builds_and_retrains_on_every_change(split, monkeypatch):
     assert [c["l2"] for c in calls] == pytest.approx([1e-3, 1e-2, 0.0])
     assert calls[-1]["l1"] == pytest.approx(1e-2)
     assert gc.get_freeze_count() > 0, "the explorer freezes what exists (cheap full collections)"
-    assert set(explorer.timings) == {"train", "draw", "display"}
+    assert set(explorer.timings) == {"train", "draw and display"}
     gc.unfreeze()
     plt.close("all")
 

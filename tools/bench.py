@@ -193,7 +193,7 @@ print("BENCH_OVERHEAD " + json.dumps({{"import": t1 - t0, "first_1": t3 - t2, "w
 
 
 def _run_probe(script: str, tag: str) -> dict:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env=env, cwd=ROOT, check=False)
     for line in done.stdout.splitlines():

@@ -32,7 +32,7 @@ COURSE_TAG = "v0.1.0"
 SETUP_CELL = f'''\
 # Set-up: the same first cell in every notebook. Run it first.
 import os, sys, pathlib, subprocess
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # quiet TensorFlow's C++ logs
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # quiet TF C++ logs (errors still raise)
 REPO_URL, COURSE_TAG = "{REPO_URL}", "{COURSE_TAG}"
 here = pathlib.Path.cwd().resolve()
 ROOT = next((p for p in (here, *here.parents) if (p / "utils" / "course_setup.py").is_file()), None)

@@ -362,9 +362,8 @@ def draw_augmentation_grid(ax, name: str = "china", *, rotation: float = 15.0, z
 def make_augmentation_explorer():
     """Sliders for the augmentation parameters redrawing a 4×4 grid of augmented copies."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
-    from utils.plotting import new_figure
+    from utils.plotting import new_figure, show_in
 
     sliders = {
         "image": widgets.SelectionSlider(options=EXPLORER_IMAGES, value="china",
@@ -382,12 +381,10 @@ def make_augmentation_explorer():
     output = widgets.Output()
 
     def redraw(change=None):
-        with output:
-            output.clear_output(wait=True)
-            fig, ax = new_figure(width=5.0, height=5.2)
-            values = {key: widget.value for key, widget in sliders.items()}
-            draw_augmentation_grid(ax, values.pop("image"), **values)
-            plt.show()
+        fig, ax = new_figure(width=5.0, height=5.2)
+        values = {key: widget.value for key, widget in sliders.items()}
+        draw_augmentation_grid(ax, values.pop("image"), **values)
+        show_in(output, fig)
 
     for widget in sliders.values():
         widget.observe(redraw, names="value")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils.checks import exercise_check, expect, expect_close
-from utils.plotting import COLORS
+from utils.plotting import COLORS, settle_garbage, show_in
 from utils.validation import (
     as_float_array,
     require_nonnegative,
@@ -539,7 +539,6 @@ def explorer_figure(degree: int = 3, n_train: int = 20, *, rounds: int = 200, se
 def make_bias_variance_explorer():
     """Sliders for polynomial degree and training-set size; redraws fits and bias²/variance bars."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     degree = widgets.IntSlider(value=3, min=0, max=12, description="degree",
                                continuous_update=False)
@@ -548,12 +547,10 @@ def make_bias_variance_explorer():
     output = widgets.Output()
 
     def redraw(change=None):
-        with output:
-            output.clear_output(wait=True)
-            explorer_figure(degree.value, n_train.value)
-            plt.show()
+        show_in(output, explorer_figure(degree.value, n_train.value))
 
     degree.observe(redraw, names="value")
     n_train.observe(redraw, names="value")
     redraw()
+    settle_garbage()
     return widgets.VBox([widgets.HBox([degree, n_train]), output])

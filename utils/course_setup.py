@@ -37,7 +37,7 @@ def silenced_stderr_fd():
 
 def import_tensorflow_quietly():
     """Import TensorFlow (and list its devices, which probes for CUDA) quietly."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with silenced_stderr_fd():
         import tensorflow as tf
 

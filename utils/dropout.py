@@ -15,7 +15,7 @@ import numpy as np
 
 from utils.checks import exercise_check, expect, expect_close
 from utils.numpy_net import numerical_gradient, relative_error
-from utils.plotting import COLORS
+from utils.plotting import COLORS, settle_garbage, show_in
 from utils.validation import (
     as_float_array,
     require_positive_int,
@@ -364,12 +364,8 @@ def make_dropout_explorer():
     The networks for every keep_prob are trained once (vectorized, cached) when
     the explorer is built; moving the slider only draws.
     """
-    import gc
-    import io
 
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython.display import Image, display
 
     split, runs = explorer_runs()
     slider = widgets.SelectionSlider(options=[float(p) for p in runs["keep_probs"]], value=0.8,
@@ -379,18 +375,12 @@ def make_dropout_explorer():
     output = widgets.Output()
 
     def redraw(change=None):
-        with output:
-            output.clear_output(wait=True)
-            fig, axes = explorer_figure()
-            draw_dropout_state(axes, slider.value, runs, split, seed=seed.value)
-            # One render at the fixed layout (plt.show() would render twice for a tight bbox).
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=80)
-            plt.close(fig)
-            display(Image(data=buffer.getvalue(), format="png"))
+        fig, axes = explorer_figure()
+        draw_dropout_state(axes, slider.value, runs, split, seed=seed.value)
+        show_in(output, fig, dpi=80)
 
     slider.observe(redraw, names="value")
     seed.observe(redraw, names="value")
     redraw()
-    gc.collect()  # a full collection now (TensorFlow holds many objects) rather than mid-move
+    settle_garbage()
     return widgets.VBox([widgets.HBox([slider, seed]), output])

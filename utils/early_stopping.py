@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from utils.checks import exercise_check, expect, expect_close
-from utils.plotting import COLORS, new_figure
+from utils.plotting import COLORS, new_figure, show_in
 from utils.validation import (
     as_float_array,
     require_nonnegative,
@@ -304,7 +304,6 @@ def make_early_stopping_explorer(val_losses=None, train_losses=None, *, noise_sc
     validation set would add). Pure NumPy: each redraw is one pass of the rule.
     """
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     if val_losses is None:
         val_losses = demo_validation_curve()[0]
@@ -322,14 +321,11 @@ def make_early_stopping_explorer(val_losses=None, train_losses=None, *, noise_sc
     output = widgets.Output()
 
     def redraw(change=None):
-        with output:
-            output.clear_output(wait=True)
-            fig, ax = new_figure(width=7.5, height=3.6)
-            noisy = clean + noise.value * pattern
-            draw_early_stopping(ax, noisy, patience.value, min_delta.value, train_losses=train,
-                                clean_losses=clean if noise.value > 0 else None)
-            plt.show()
-            plt.close(fig)
+        fig, ax = new_figure(width=7.5, height=3.6)
+        noisy = clean + noise.value * pattern
+        draw_early_stopping(ax, noisy, patience.value, min_delta.value, train_losses=train,
+                            clean_losses=clean if noise.value > 0 else None)
+        show_in(output, fig)
 
     for slider in (patience, min_delta, noise):
         slider.observe(redraw, names="value")

@@ -15,13 +15,12 @@ What is here:
 """
 from __future__ import annotations
 
-import gc
-import io
 import time
 
 import numpy as np
 
 from utils.datasets import Split, moons_split
+from utils.plotting import settle_garbage, show_in
 from utils.validation import (
     as_float_array,
     require_nonnegative,
@@ -183,14 +182,12 @@ def make_lambda_explorer(split: Split | None = None, *, epochs: int = 4000, hidd
     full-batch Adam steps) with ``train_mlp`` and redraws ``plot_lambda_view``.
     The first drawing, at creation, compiles the training loop; later
     changes reuse it (same number of models, epochs and shapes), so each
-    takes about 0.3–0.4 s. Calls ``gc.freeze()`` once (see the end of the
-    function) so that full garbage collections stay cheap. Returns a VBox;
-    its ``timings`` attribute holds the seconds the last redraw spent
-    training, drawing and displaying.
+    takes about 0.3 s. Calls ``settle_garbage()`` once so that full garbage
+    collections stay cheap. Returns a VBox; its ``timings`` attribute holds
+    the seconds the last redraw spent training and drawing (figure, PNG, display).
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
 
     from utils.training import train_mlp
 
@@ -216,33 +213,19 @@ def make_lambda_explorer(split: Split | None = None, *, epochs: int = 4000, hidd
         start = time.perf_counter()
         run = train_mlp(split, hidden=hidden, epochs=epochs, **strengths)
         trained = time.perf_counter()
-        # A fixed layout, and one PNG rendering instead of the inline backend's
-        # two (its bbox_inches="tight" draws the figure twice): half the time.
+        # A fixed layout, rendered once by show_in: about half the inline backend's cost.
         with plt.rc_context({"axes.titley": 1.01}):  # a fixed title position skips a layout pass
             fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.5))
         fig.subplots_adjust(left=0.05, right=0.99, bottom=0.15, top=0.9, wspace=0.3)
         plot_lambda_view(axes, run, split, grid_size=grid_size, title=f"{kind}, λ = {lam:.1e}")
-        png = io.BytesIO()
-        fig.savefig(png, format="png")
-        plt.close(fig)
-        drawn = time.perf_counter()
-        with output:
-            output.clear_output(wait=True)
-            display(Image(png.getvalue()))
-        box.timings = {"train": trained - start, "draw": drawn - trained,
-                       "display": time.perf_counter() - drawn}
+        show_in(output, fig)
+        box.timings = {"train": trained - start, "draw and display": time.perf_counter() - trained}
 
     box = widgets.VBox([widgets.HBox([slider, penalty]), output])
     slider.observe(redraw, names="value")
     penalty.observe(redraw, names="value")
     redraw()
-    # With TensorFlow and a notebook's worth of models loaded, Python holds ~500k
-    # objects, and a full garbage collection over them (~0.3 s) would land in
-    # every few redraws. Collect now, then move the survivors out of the
-    # collector's sight (``gc.freeze``, undone by ``gc.unfreeze``): later
-    # collections only scan objects created after this point.
-    gc.collect()
-    gc.freeze()
+    settle_garbage()
     return box
 
 

@@ -99,3 +99,38 @@ def plot_curves(ax, curves: Mapping[str, np.ndarray], *, xlabel: str = "epoch",
     if len(curves) > 1:
         ax.legend()
     return ax
+
+
+# ------------------------------------------------------------------------------ explorers
+def show_in(output, fig, *, dpi: float | None = None) -> None:
+    """Show ``fig`` in an ipywidgets ``Output``, replacing what it showed, then close ``fig``.
+
+    Explorers redraw on every slider move, so a redraw must be cheap. The inline
+    backend's ``plt.show()`` renders a figure twice (once to find the tight bounding
+    box); rendering it to PNG once, at the figure's own layout, halves that cost.
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    with output:
+        output.clear_output(wait=True)
+        display(Image(data=buffer.getvalue(), format="png"))
+
+
+def settle_garbage() -> None:
+    """Collect garbage now and exempt what survives from later full collections.
+
+    With TensorFlow and a notebook's models loaded, Python holds ~500k objects; a
+    full garbage collection over them takes ~0.3 s and would land in the middle of
+    every few slider moves. Explorers call this once when built: ``gc.collect()``,
+    then ``gc.freeze()`` (undone by ``gc.unfreeze()``), so later collections scan
+    only objects created afterwards.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 
 from utils.checks import exercise_check, expect, expect_close
-from utils.plotting import COLORS, new_figure
+from utils.plotting import COLORS, new_figure, show_in
 from utils.validation import as_float_array, require_probability, require_same_shape
 
 # A tiny labelled set with predicted probabilities, shared by the check and the explorer.
@@ -63,18 +63,15 @@ def draw_threshold(ax, threshold: float, y_true=DEMO_Y_TRUE, p_pred=DEMO_P_PRED)
 def make_threshold_explorer():
     """A slider moving the decision threshold over the demo predictions."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     slider = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05,
                                  description="threshold", continuous_update=True)
     output = widgets.Output()
 
     def redraw(change=None):
-        with output:
-            output.clear_output(wait=True)
-            fig, ax = new_figure(width=5.5, height=3.0)
-            draw_threshold(ax, slider.value)
-            plt.show()
+        fig, ax = new_figure(width=5.5, height=3.0)
+        draw_threshold(ax, slider.value)
+        show_in(output, fig)
 
     slider.observe(redraw, names="value")
     redraw()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from utils.checks import exercise_check, expect, expect_close
-from utils.plotting import COLORS, new_figure
+from utils.plotting import COLORS, new_figure, show_in
 from utils.validation import (
     as_float_array,
     require_nonnegative,
@@ -334,7 +334,6 @@ def draw_shrinkage_maps(ax, lambd: float = 1.0):
 def make_penalty_geometry_explorer():
     """Sliders for the constraint size t (diamond vs circle) and lambd (the prox maps)."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
 
     radius = widgets.FloatSlider(value=1.0, min=0.1, max=2.8, step=0.05,
                                  description="t (size)", continuous_update=True)
@@ -343,18 +342,14 @@ def make_penalty_geometry_explorer():
     geometry_out, maps_out = widgets.Output(), widgets.Output()
 
     def redraw_geometry(change=None):  # each slider redraws only its own panel
-        with geometry_out:
-            geometry_out.clear_output(wait=True)
-            fig, ax = new_figure(width=5.2, height=5.0)
-            draw_penalty_geometry(ax, radius.value)
-            plt.show()
+        fig, ax = new_figure(width=5.2, height=5.0)
+        draw_penalty_geometry(ax, radius.value)
+        show_in(geometry_out, fig)
 
     def redraw_maps(change=None):
-        with maps_out:
-            maps_out.clear_output(wait=True)
-            fig, ax = new_figure(width=5.2, height=5.0)
-            draw_shrinkage_maps(ax, lambd.value)
-            plt.show()
+        fig, ax = new_figure(width=5.2, height=5.0)
+        draw_shrinkage_maps(ax, lambd.value)
+        show_in(maps_out, fig)
 
     radius.observe(redraw_geometry, names="value")
     lambd.observe(redraw_maps, names="value")
