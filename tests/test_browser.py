@@ -109,7 +109,7 @@ def lab(tmp_path_factory):
                f"--ServerApp.root_dir={course}"]
     if os.geteuid() == 0:
         command.append("--allow-root")
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), TF_CPP_MIN_LOG_LEVEL="3")
     log = (tmp_path_factory.mktemp("lab-log") / "lab.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -34,3 +34,35 @@ def test_readme_states_the_two_commands():
     assert "make lab" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test\b", ci, re.M), ".ci/run must call the README's test command"
+
+
+def _notebook_names():
+    return sorted(p.name for p in (ROOT / "solutions").glob("*.ipynb"))
+
+
+def test_readme_links_the_workshop_kit_glossary_migration_table_and_benchmarks():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in ("docs/workshop.md", "docs/glossary.md", "docs/migration.md", "BENCHMARKS.md"):
+        assert f"]({target})" in readme, f"the README does not link {target}"
+
+
+@pytest.mark.parametrize("name", _notebook_names())
+def test_every_chapter_title_cell_links_the_glossary(name):
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "solutions" / name, as_version=4)
+    title = next(c for c in notebook.cells if c.cell_type == "markdown")
+    assert title.source.startswith("# "), f"{name}: the first markdown cell is not a title"
+    assert "](../docs/glossary.md)" in title.source, f"{name}: the title cell must link the glossary"
+
+
+def test_workshop_kit_covers_every_chapter_in_both_agendas_and_the_notes():
+    kit = (ROOT / "docs" / "workshop.md").read_text(encoding="utf-8")
+    short, full = kit.split("### Three hours")[1].split("### Full day")
+    full, notes = full.split("## Instructor notes per chapter")
+    for name in _notebook_names():
+        link = f"(../chapters/{name})"
+        assert link in short and link in full, f"{name} is missing from an agenda"
+    headings = re.findall(r"^### (\d)\. ", notes, re.M)
+    chapters = {name[:2].lstrip("0") or "0" for name in _notebook_names()}
+    assert chapters <= {h for h in headings}, "a chapter has no instructor notes"
