@@ -41,3 +41,37 @@ def test_bad_inputs_are_explained():
 def test_course_style_applies():
     plotting.use_course_style()
     assert plt.rcParams["axes.grid"] is True
+
+
+def test_labels_other_than_0_and_1_are_refused():
+    fig, ax = plotting.new_figure()
+    X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match=r"y must hold labels 0 and 1.*\(y \+ 1\) / 2"):
+        plotting.plot_points(ax, X, np.array([-1, 1, -1, 1]))
+    with pytest.raises(ValueError, match="y must hold labels 0 and 1"):
+        plotting.plot_decision_boundary(ax, lambda g: np.zeros(len(g)), X, [0, 2, 0, 2],
+                                        grid_size=5)
+
+
+def test_plot_helpers_refuse_empty_and_mismatched_input():
+    fig, ax = plotting.new_figure()
+    with pytest.raises(ValueError, match="X is empty"):
+        plotting.plot_decision_boundary(ax, lambda g: np.zeros(len(g)), np.zeros((0, 2)), [])
+    with pytest.raises(TypeError, match="predict_proba must be a function"):
+        plotting.plot_decision_boundary(ax, None, np.zeros((2, 2)), [0, 1])
+    with pytest.raises(ValueError, match="one probability per row"):
+        plotting.plot_decision_boundary(ax, lambda g: np.zeros(3), np.zeros((2, 2)), [0, 1],
+                                        grid_size=5)
+    with pytest.raises(ValueError, match="at least one named curve"):
+        plotting.plot_curves(ax, {})
+    with pytest.raises(ValueError, match="x has 3 values but curve 'train' has 2"):
+        plotting.plot_curves(ax, {"train": [1, 2]}, x=[1, 2, 3])
+    with pytest.raises(ValueError, match="train contains NaN"):
+        plotting.plot_curves(ax, {"train": [1, float("nan")]})
+
+
+def test_fast_figure_has_fixed_margins_and_no_constrained_layout():
+    fig, axes = plotting.fast_figure(1, 3, width=9, height=3, left=0.1)
+    assert len(axes) == 3 and fig.dpi == 72
+    assert not fig.get_constrained_layout()
+    assert fig.subplotpars.left == 0.1

@@ -24,6 +24,8 @@ def test_numpy_rng_and_bad_seeds():
         numpy_rng(-1)
     with pytest.raises(TypeError):
         set_seed(1.5)
+    with pytest.raises(ValueError, match=r"seed must be below 2\*\*32"):
+        set_seed(2**40)
 
 
 def test_moons_split_is_the_seeds_split():

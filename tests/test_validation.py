@@ -32,10 +32,29 @@ def test_nonnegative():
     assert v.require_nonnegative("lambd", 0) == 0.0
     with pytest.raises(ValueError, match="lambd must be >= 0, got -0.1"):
         v.require_nonnegative("lambd", -0.1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lambd must be >= 0, got nan"):
         v.require_nonnegative("lambd", float("nan"))
+    with pytest.raises(ValueError, match="lambd must be finite, got inf"):
+        v.require_nonnegative("lambd", float("inf"))
     with pytest.raises(TypeError):
         v.require_nonnegative("lambd", None)
+
+
+def test_positive():
+    assert v.require_positive("learning_rate", 0.01) == 0.01
+    for bad in (0.0, -0.01, float("nan")):
+        with pytest.raises(ValueError, match="learning_rate must be > 0"):
+            v.require_positive("learning_rate", bad)
+    with pytest.raises(ValueError, match="learning_rate must be finite"):
+        v.require_positive("learning_rate", float("inf"))
+    with pytest.raises(TypeError, match="learning_rate must be a positive number"):
+        v.require_positive("learning_rate", "0.1")
+
+
+def test_empty_arrays_can_be_refused():
+    assert v.as_float_array("x", []).size == 0
+    with pytest.raises(ValueError, match="x is empty"):
+        v.as_float_array("x", [], allow_empty=False)
 
 
 def test_integers():

@@ -17,6 +17,8 @@ def set_seed(seed: int = DEFAULT_SEED, *, deterministic: bool = True) -> np.rand
     seed gives the same numbers on the same machine. Call it again to reset.
     """
     seed = require_nonnegative_int("seed", seed)
+    if seed >= 2**32:
+        raise ValueError(f"seed must be below 2**32 (NumPy's legacy seeding), got {seed}")
     import keras
     import tensorflow as tf
 
