@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from utils.datasets import Split
+from utils.optim import require_learning_rate
 from utils.validation import (
     as_float_array,
     require_nonnegative,
@@ -123,6 +124,31 @@ def _as_strengths(name: str, value) -> np.ndarray:
     return values.astype(np.float32)
 
 
+def _check_split(split) -> tuple[np.ndarray, ...]:
+    """The four arrays of a ``Split``, checked: shapes agree, labels are 0/1."""
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a utils.datasets.Split, got {type(split).__name__}; "
+                        "wrap four arrays as Split(X_train, y_train, X_test, y_test)")
+    X_train = as_float_array("split.X_train", split.X_train, ndim=2)
+    X_test = as_float_array("split.X_test", split.X_test, ndim=2)
+    y_train = as_float_array("split.y_train", split.y_train, ndim=1)
+    y_test = as_float_array("split.y_test", split.y_test, ndim=1)
+    require_same_length("split.X_train", X_train, "split.y_train", y_train)
+    require_same_length("split.X_test", X_test, "split.y_test", y_test)
+    for name, array in (("split.X_train", X_train), ("split.X_test", X_test)):
+        if array.shape[0] == 0:
+            raise ValueError(f"{name} has no rows (no examples)")
+    if X_test.shape[1] != X_train.shape[1]:
+        raise ValueError(f"split.X_test has {X_test.shape[1]} columns but split.X_train has "
+                         f"{X_train.shape[1]}: both need the same features")
+    for name, labels in (("split.y_train", y_train), ("split.y_test", y_test)):
+        if not np.all((labels == 0) | (labels == 1)):
+            bad = np.unique(labels[(labels != 0) & (labels != 1)])[:3].tolist()
+            raise ValueError(f"{name} must hold 0/1 labels (binary cross-entropy), got values "
+                             f"such as {bad}")
+    return X_train, y_train, X_test, y_test
+
+
 def train_mlp(split: Split, *, l2: float | Sequence[float] = 0.0,
               l1: float | Sequence[float] = 0.0, hidden: int = 500, epochs: int = 4000,
               learning_rate: float = 1e-3, seed: int = 1) -> MLPRun:
@@ -141,13 +167,8 @@ def train_mlp(split: Split, *, l2: float | Sequence[float] = 0.0,
 
     epochs = require_positive_int("epochs", epochs)
     hidden = require_positive_int("hidden", hidden)
-    learning_rate = require_nonnegative("learning_rate", learning_rate)
-    X_train = as_float_array("split.X_train", split.X_train, ndim=2)
-    X_test = as_float_array("split.X_test", split.X_test, ndim=2)
-    y_train = as_float_array("split.y_train", split.y_train, ndim=1)
-    y_test = as_float_array("split.y_test", split.y_test, ndim=1)
-    require_same_length("split.X_train", X_train, "split.y_train", y_train)
-    require_same_length("split.X_test", X_test, "split.y_test", y_test)
+    learning_rate = require_learning_rate(learning_rate)
+    X_train, y_train, X_test, y_test = _check_split(split)
     l2s, l1s = _as_strengths("l2", l2), _as_strengths("l1", l1)
     if l2s.size > 1 and l1s.size > 1 and l2s.size != l1s.size:
         raise ValueError(f"l2 and l1 must have the same length, got {l2s.size} and {l1s.size}")
