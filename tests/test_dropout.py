@@ -1,225 +1,355 @@
-"""Chapter 3's checks accept inverted dropout and name each common wrong version."""
+"""Chapter 3: the dropout checks accept every correct answer and name each wrong one;
+the reference answers are right by independent means; public functions refuse bad input."""
+import matplotlib
 import numpy as np
 import pytest
 
-from utils.checks import ExerciseNotImplemented
+from utils.checks import COMMON, run_check_quietly
 from utils.dropout import (
+    BACKWARD_MISTAKES,
+    FORWARD_MISTAKES,
+    MASK_COLORS,
     check_dropout_backward,
     check_dropout_forward,
     draw_dropout_state,
+    explorer_figure,
+    explorer_runs,
     mask_statistics,
+    plot_mask,
     rate_from_keep_prob,
     reference_dropout_backward,
     reference_dropout_forward,
     train_keep_prob_grid,
 )
+from utils.numpy_net import numerical_gradient, relative_error
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
 
 
-def dropout_forward(A, keep_prob, rng):
-    mask = rng.random(A.shape) < keep_prob
+# ---------------------------------------------------------------- the checks
+def forward_uniform(A, keep_prob, rng):
+    mask = rng.uniform(size=A.shape) < keep_prob
+    return np.where(mask, A / keep_prob, 0.0), mask
+
+
+def forward_binomial(A, keep_prob, rng):
+    mask = rng.binomial(1, keep_prob, size=A.shape).astype(bool)
     return A * mask / keep_prob, mask
 
 
-def dropout_backward(dA_out, mask, keep_prob):
-    return dA_out * mask / keep_prob
+def forward_upper_tail_float32_draws(A, keep_prob, rng):
+    mask = rng.random(A.shape, dtype=np.float32) >= np.float32(1 - keep_prob)
+    return A * mask / keep_prob, mask
 
 
-def test_accepts_correct_answers(capsys):
-    check_dropout_forward(dropout_forward)
-    check_dropout_backward(dropout_backward)
-    check_dropout_forward(reference_dropout_forward)
-    check_dropout_backward(reference_dropout_backward)
-    out = capsys.readouterr().out
-    assert "dropout_forward passed" in out and "dropout_backward passed" in out
+def forward_list_of_rows(A, keep_prob, rng):
+    rows = [rng.random(A.shape[1]) < keep_prob for _ in range(A.shape[0])]
+    mask = np.array(rows)
+    return [list(row) for row in A * mask / keep_prob], mask  # a list pair is fine too
 
 
-def _no_scaling(A, p, rng):
-    mask = rng.random(A.shape) < p
-    return A * mask, mask
+@pytest.mark.parametrize("answer", [reference_dropout_forward, forward_uniform, forward_binomial,
+                                    forward_upper_tail_float32_draws, forward_list_of_rows])
+def test_forward_check_accepts_any_valid_way_of_drawing_the_mask(answer):
+    assert run_check_quietly(check_dropout_forward, answer) is None
 
 
-def _keep_as_drop(A, p, rng):
-    mask = rng.random(A.shape) < 1 - p
-    return A * mask / p, mask
-
-
-def _times_keep(A, p, rng):
-    mask = rng.random(A.shape) < p
-    return A * mask * p, mask
-
-
-def _global_rng(A, p, rng):
-    mask = np.random.rand(*A.shape) < p
-    return A * mask / p, mask
-
-
-def _fixed_seed(A, p, rng):
-    mask = np.random.default_rng(0).random(A.shape) < p
-    return A * mask / p, mask
-
-
-def _float_mask(A, p, rng):
-    mask = (rng.random(A.shape) < p).astype(float)
-    return A * mask / p, mask
-
-
-def _in_place(A, p, rng):
-    mask = rng.random(A.shape) < p
-    A *= mask / p
-    return A, mask
-
-
-def _one_mask_per_unit(A, p, rng):
-    mask = np.broadcast_to(rng.random((1, A.shape[1])) < p, A.shape)
-    return A * mask / p, mask
-
-
-def _one_mask_per_example(A, p, rng):
-    mask = np.broadcast_to(rng.random((A.shape[0], 1)) < p, A.shape)
-    return A * mask / p, mask
-
-
-def _no_return(A, p, rng):
-    rng.random(A.shape)
-
-
-def _only_output(A, p, rng):
-    return A * (rng.random(A.shape) < p) / p
-
-
-@pytest.mark.parametrize("wrong, message", [
-    (_no_scaling, "there is no scaling"),
-    (_keep_as_drop, "keep_prob as the drop probability"),
-    (_times_keep, "multiplied by keep_prob"),
-    (_global_rng, "global np.random"),
-    (_fixed_seed, "not from a fixed seed"),
-    (_float_mask, "should be boolean"),
-    (_in_place, "modified its input"),
-    (_one_mask_per_unit, "every example got the same mask"),
-    (_one_mask_per_example, "every unit of an example got the same mask"),
-    (_no_return, "forget a `return`"),
-    (_only_output, r"a pair \(A_out, mask\)"),
+@pytest.mark.parametrize("answer", [
+    reference_dropout_backward,
+    lambda dA_out, mask, keep_prob: np.where(mask, dA_out / keep_prob, 0.0),
+    lambda dA_out, mask, keep_prob: np.multiply(dA_out, mask) * (1 / keep_prob),
 ])
-def test_forward_rejects_each_common_mistake(wrong, message):
-    with pytest.raises(AssertionError, match=message):
-        check_dropout_forward(wrong)
+def test_backward_check_accepts_correct_answers(answer):
+    assert run_check_quietly(check_dropout_backward, answer) is None
+
+
+def test_a_fixed_count_per_row_is_rejected_as_not_independent():
+    def shuffled_rows(A, keep_prob, rng):
+        keep = round(keep_prob * A.shape[1])
+        mask = np.array([rng.permutation(A.shape[1]) < keep for _ in range(A.shape[0])])
+        return A * mask / keep_prob, mask
+
+    assert run_check_quietly(check_dropout_forward, shuffled_rows)[0] == "fixed_count"
+
+
+def test_a_fresh_unseeded_generator_is_told_to_use_rng():
+    def new_generator(A, keep_prob, rng):
+        mask = np.random.default_rng().random(A.shape) < keep_prob
+        return A * mask / keep_prob, mask
+
+    assert run_check_quietly(check_dropout_forward, new_generator)[0] == "global_rng"
+
+
+def test_an_integer_mask_is_told_to_be_boolean():
+    def int_mask(A, keep_prob, rng):
+        mask = (rng.random(A.shape) < keep_prob).astype(int)
+        return A * mask / keep_prob, mask
+
+    key, message = run_check_quietly(check_dropout_forward, int_mask)
+    assert key == "float_mask" and "dtype int64" in message
+
+
+def test_no_message_gives_the_answer_away():
+    for catalogue in (FORWARD_MISTAKES, BACKWARD_MISTAKES):
+        for mistake in catalogue:
+            text = catalogue.message(mistake.key).replace(" ", "")
+            for formula in ("mask/keep_prob", "*mask", "rng.random(", "<keep_prob"):
+                assert formula not in text, (mistake.key, formula)
+
+
+def test_every_message_is_one_sentence():
+    for catalogue in (FORWARD_MISTAKES, BACKWARD_MISTAKES):
+        for mistake in (m for m in catalogue if m.key not in COMMON):
+            text = catalogue.message(mistake.key)
+            assert text.endswith(".") and "\n" not in text
+            assert text.rstrip(".").count(". ") == 0, (mistake.key, text)
 
 
 def test_forward_check_leaves_the_global_rng_alone():
     np.random.seed(99)
     expected = np.random.rand(3)
     np.random.seed(99)
-    check_dropout_forward(dropout_forward)
+    run_check_quietly(check_dropout_forward, reference_dropout_forward)
     assert np.array_equal(np.random.rand(3), expected)
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda d, m, p: d / p, "forgot the mask"),
-    (lambda d, m, p: d * m, "forgot the scaling"),
-    (lambda d, m, p: d * m * p, "multiplied by keep_prob"),
-    (lambda d, m, p: d, "forgot both"),
-    (lambda d, m, p: None, "forget a `return`"),
-])
-def test_backward_rejects_each_common_mistake(wrong, message):
-    with pytest.raises(AssertionError, match=message):
-        check_dropout_backward(wrong)
+# ---------------------------------------------------------------- the references, independently
+@pytest.mark.parametrize("keep_prob", [0.2, 0.5, 0.8, 1.0])
+def test_reference_forward_preserves_the_mean_and_keeps_the_right_fraction(keep_prob):
+    A = np.random.default_rng(3).uniform(0.5, 1.5, size=(300, 200))
+    A_out, mask = reference_dropout_forward(A, keep_prob, np.random.default_rng(4))
+    stats = mask_statistics(A, A_out, keep_prob)
+    assert mask.dtype == bool and mask.shape == A.shape
+    assert abs(stats.kept_fraction - keep_prob) <= 5 * np.sqrt(keep_prob * (1 - keep_prob) / A.size)
+    assert np.isclose(stats.scale, 1 / keep_prob)
+    assert abs(stats.mean_out - stats.mean_in) <= 5 * stats.se_mean + 1e-12
 
 
-def test_backward_rejects_in_place_update():
-    def in_place(d, m, p):
-        d *= m / p
-        return d
+def test_reference_backward_matches_a_numerical_gradient_with_a_fixed_mask():
+    rng = np.random.default_rng(5)
+    A, weights = rng.normal(size=(6, 8)), rng.normal(size=(6, 8))
+    keep_prob = 0.7
 
-    with pytest.raises(AssertionError, match="modified its inputs"):
-        check_dropout_backward(in_place)
+    def cost(A_var):  # the mask is replayed from the same seed on every evaluation
+        return float(np.sum(weights * reference_dropout_forward(A_var, keep_prob,
+                                                                np.random.default_rng(9))[0]))
 
-
-def test_stubs_are_not_implemented_yet():
-    def stub(*args):
-        raise NotImplementedError()
-
-    for check in (check_dropout_forward, check_dropout_backward):
-        with pytest.raises(ExerciseNotImplemented, match="not implemented yet"):
-            check(stub)
+    _, mask = reference_dropout_forward(A, keep_prob, np.random.default_rng(9))
+    analytic = reference_dropout_backward(weights, mask, keep_prob)
+    assert relative_error(analytic, numerical_gradient(cost, A.copy())) < 1e-8
 
 
-@pytest.mark.parametrize("bad", [0.0, -0.1, 1.2])
-def test_keep_prob_outside_unit_interval_is_a_value_error(bad):
+def test_keras_and_tf_dropout_have_the_statistics_of_the_reference():
+    keras = pytest.importorskip("keras")
+    tf = pytest.importorskip("tensorflow")
+    keep_prob = 0.8
+    A = np.random.default_rng(7).uniform(0.5, 1.5, size=(400, 250)).astype(np.float32)
+    outputs = [reference_dropout_forward(A, keep_prob, np.random.default_rng(1))[0],
+               np.asarray(keras.layers.Dropout(rate=1 - keep_prob, seed=1)(A, training=True)),
+               tf.nn.dropout(A, rate=1 - keep_prob, seed=1).numpy()]
+    for out in outputs:
+        stats = mask_statistics(A, out, keep_prob)
+        assert abs(stats.kept_fraction - keep_prob) < 5 * np.sqrt(0.16 / A.size)
+        assert np.isclose(stats.scale, 1 / keep_prob, rtol=1e-5)
+        assert abs(stats.mean_out - stats.mean_in) < 5 * stats.se_mean
+
+
+def test_mask_statistics_of_a_known_output():
+    A = np.array([[1.0, 2.0], [4.0, 8.0]])
+    A_out = np.array([[2.0, 0.0], [8.0, 0.0]])
+    stats = mask_statistics(A, A_out, 0.5)
+    assert stats.kept_fraction == 0.5 and stats.scale == 2.0
+    assert stats.mean_in == 3.75 and stats.mean_out == 2.5
+    assert np.isclose(stats.se_mean, np.sqrt(85.0) / 4)
+    assert rate_from_keep_prob(0.8) == pytest.approx(0.2)
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize("bad", [0.0, -0.1, 1.2, float("nan")])
+def test_keep_prob_outside_the_unit_interval_is_a_value_error(bad):
     rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+    match = r"keep_prob must be in \(0, 1\]"
+    with pytest.raises(ValueError, match=match):
         reference_dropout_forward(np.ones((2, 2)), bad, rng)
-    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+    with pytest.raises(ValueError, match=match):
         reference_dropout_backward(np.ones((2, 2)), np.ones((2, 2), bool), bad)
-    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+    with pytest.raises(ValueError, match=match):
         rate_from_keep_prob(bad)
-    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+    with pytest.raises(ValueError, match=match):
         mask_statistics(np.ones(3), np.ones(3), bad)
-    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
-        train_keep_prob_grid(np.ones((2, 2)), np.ones(2), np.ones((2, 2)), np.ones(2), [bad])
 
 
-def test_other_bad_arguments():
-    with pytest.raises(TypeError, match="numpy.random.Generator"):
+@pytest.mark.parametrize("bad", ["0.5", None, True])
+def test_keep_prob_that_is_not_a_number_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="keep_prob must be a number"):
+        reference_dropout_forward(np.ones((2, 2)), bad, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_nan_or_inf_activations_are_refused(value):
+    A = np.ones((2, 3))
+    A[0, 1] = value
+    with pytest.raises(ValueError, match="A contains NaN or infinity"):
+        reference_dropout_forward(A, 0.5, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="dA_out contains NaN or infinity"):
+        reference_dropout_backward(A, np.ones((2, 3), bool), 0.5)
+    with pytest.raises(ValueError, match="A_out contains NaN or infinity"):
+        mask_statistics(np.ones((2, 3)), A, 0.5)
+
+
+def test_wrong_types_shapes_and_masks_are_refused():
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         reference_dropout_forward(np.ones((2, 2)), 0.5, 0)
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(TypeError, match="A must be array-like of numbers"):
+        reference_dropout_forward("activations", 0.5, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="must have the same shape"):
         reference_dropout_backward(np.ones((2, 2)), np.ones((2, 3), bool), 0.5)
+    with pytest.raises(ValueError, match="mask must be boolean"):
+        reference_dropout_backward(np.ones((2, 2)), np.full((2, 2), 0.5), 0.5)
+    with pytest.raises(TypeError, match="mask must be a boolean array"):
+        reference_dropout_backward(np.ones(2), np.array(["yes", "no"]), 0.5)
     with pytest.raises(ValueError, match="no zero entries"):
         mask_statistics(np.zeros(3), np.zeros(3), 0.5)
+    with pytest.raises(ValueError, match="A is empty"):
+        mask_statistics(np.ones(0), np.ones(0), 0.5)
 
 
-def test_mask_statistics_and_rate():
-    A = np.full((200, 200), 2.0)
-    A_out, _ = reference_dropout_forward(A, 0.75, np.random.default_rng(0))
-    stats = mask_statistics(A, A_out, 0.75)
-    assert abs(stats["kept_fraction"] - 0.75) < 0.01
-    assert np.isclose(stats["scale"], 1 / 0.75)
-    assert abs(stats["mean_out"] - 2.0) < 5 * stats["se_mean"]
-    assert np.isclose(rate_from_keep_prob(0.8), 0.2)
+def test_a_zero_one_mask_is_accepted_as_boolean():
+    got = reference_dropout_backward(np.ones((1, 3)), np.array([[1, 0, 1]]), 0.5)
+    assert got.tolist() == [[2.0, 0.0, 2.0]]
 
 
-def test_grid_trainer_without_dropout_fits_the_training_set():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 2))
-    y = (X[:, 0] > 0).astype(float)
-    runs = train_keep_prob_grid(X, y, X, y, [0.5, 1.0], hidden=(8,), epochs=200,
-                                record_every=50)
-    assert runs["train_acc"].shape == (2, 4) and runs["epoch"].tolist() == [50, 100, 150, 200]
-    assert runs["train_acc"][1, -1] >= 0.95
-    assert len(runs["params"]) == 2
+# ---------------------------------------------------------------- mask plot and explorer
+def test_plot_mask_draws_kept_entries_green_and_dropped_ones_black():
+    mask = np.array([[True, False, True], [False, False, True]])
+    fig, ax = plt.subplots()
+    plot_mask(ax, mask, title="m")
+    image = ax.get_images()[0]
+    colours = image.to_rgba(image.get_array())[..., :3]
+    green, black = (matplotlib.colors.to_rgb(c) for c in (MASK_COLORS[1], MASK_COLORS[0]))
+    assert np.allclose(colours[mask], green) and np.allclose(colours[~mask], black)
+    assert image.get_extent() == [0.5, 3.5, 2.5, 0.5]  # rows and columns numbered from 1
+    plt.close(fig)
+    with pytest.raises(ValueError, match="non-empty 2-D"):
+        plot_mask(ax, np.ones(4, bool))
+    with pytest.raises(ValueError, match="mask must be boolean"):
+        plot_mask(ax, np.full((2, 2), 0.3))
 
 
-def test_explorer_pieces():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+@pytest.fixture(scope="module")
+def small_runs():
     from utils.datasets import moons_split
 
     split = moons_split(n_samples=60, noise=0.3, n_train=20)
     runs = train_keep_prob_grid(split.X_train, split.y_train, split.X_test, split.y_test,
                                 [0.5, 1.0], epochs=40, record_every=10)
-    fig, axes = plt.subplots(1, 3)
-    assert draw_dropout_state(axes, 0.5, runs, split) is axes
-    assert "mask" in axes[0].get_title()
-    with pytest.raises(ValueError, match="not precomputed"):
-        draw_dropout_state(axes, 0.7, runs, split)
+    return split, runs
+
+
+def test_explorer_panels_show_the_mask_the_activations_and_the_curves(small_runs):
+    split, runs = small_runs
+    fig, axes = explorer_figure()
+    draw_dropout_state(axes, 0.5, runs, split, seed=3)
+    shown = axes[0].get_images()[0].get_array()
+    params = runs.params(0.5)
+    A_all = np.maximum(split.X_train @ params["W1"] + params["b1"], 0.0)
+    units = np.sort(np.argsort(-A_all.mean(axis=0))[:32])
+    _, mask = reference_dropout_forward(A_all[:10, units], 0.5, np.random.default_rng(3))
+    assert np.array_equal(np.asarray(shown, bool), mask)       # the mask of that seed
+    assert f"{mask.mean():.2f} kept" in axes[0].get_title()
+    before, after = (np.asarray(c.get_segments())[:, 1, 1] for c in axes[1].collections[:2])
+    assert np.allclose(after[after > 0], 2 * before[after > 0])  # kept bars doubled
+    assert np.allclose(axes[2].get_lines()[1].get_ydata(), runs.run.test_acc[runs.index(0.5)])
+    assert len(axes[2].get_lines()) == 3                       # train, test, no-dropout test
     plt.close(fig)
 
 
-def test_explorer_builds_and_reacts(monkeypatch):
-    import ipywidgets as widgets
-    import matplotlib
+def test_explorer_pieces_refuse_bad_input(small_runs):
+    split, runs = small_runs
+    fig, axes = explorer_figure()
+    with pytest.raises(ValueError, match="not precomputed"):
+        draw_dropout_state(axes, 0.7, runs, split)
+    with pytest.raises(ValueError, match="axes must hold 3"):
+        draw_dropout_state(axes[:2], 0.5, runs, split)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        draw_dropout_state(axes, 0.5, runs, split, seed=-1)
+    with pytest.raises(TypeError, match="runs must be what train_keep_prob_grid returns"):
+        draw_dropout_state(axes, 0.5, {"keep_probs": [0.5]}, split)
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        explorer_runs(0)
+    plt.close(fig)
 
-    matplotlib.use("Agg")
-    import utils.dropout as module
-    from utils.datasets import moons_split
 
-    split = moons_split(n_samples=60, noise=0.3, n_train=20)
-    runs = train_keep_prob_grid(split.X_train, split.y_train, split.X_test, split.y_test,
-                                [0.5, 0.8, 1.0], epochs=40, record_every=10)
-    monkeypatch.setattr(module, "explorer_runs", lambda: (split, runs))
-    box = module.make_dropout_explorer()
-    sliders = [w for w in box.children[0].children if isinstance(w, widgets.ValueWidget)]
-    sliders[0].value = 0.5
-    sliders[1].value = 3
+# ---------------------------------------------------------------- the grid trainer
+@pytest.fixture(scope="module")
+def tiny_problem():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    return X, (X[:, 0] > 0).astype(float)
+
+
+def _grid(problem, keep_probs, seed=1, **kw):
+    X, y = problem
+    return train_keep_prob_grid(X, y, X, y, keep_probs, hidden=(8, 6), epochs=60,
+                                record_every=20, seed=seed, **kw)
+
+
+def test_grid_trainer_shapes_and_fit(tiny_problem):
+    X, y = tiny_problem
+    runs = train_keep_prob_grid(X, y, X, y, [0.5, 1.0], hidden=(8,), epochs=200, record_every=50)
+    assert runs.run.train_acc.shape == (2, 4) and runs.run.epoch.tolist() == [50, 100, 150, 200]
+    assert runs.final("train_acc").shape == (1, 2) and runs.final("train_acc")[0, 1] >= 0.95
+    assert runs.params(0.5)["W1"].shape == (2, 8)
+
+
+def test_a_grid_model_is_the_single_network_with_the_same_seed(tiny_problem):
+    """Model (seed, keep_prob) = numpy_net.train on one network whose Generator,
+    seeded alike, draws the initial weights and then the masks."""
+    from utils import numpy_net
+
+    X, y = tiny_problem
+    runs = _grid(tiny_problem, [0.6, 1.0], seed=[1, 4])
+    for seed in (1, 4):
+        rng = np.random.default_rng(seed)
+        params = numpy_net.init_params([2, 8, 6, 1], rng)
+        alone = numpy_net.train(params, X, y, epochs=60, learning_rate=0.01, X_test=X, y_test=y,
+                                record_every=20, rng=rng, keep_probs=0.6,
+                                dropout_forward=reference_dropout_forward,
+                                dropout_backward=reference_dropout_backward)
+        for key, value in runs.params(0.6, seed=seed).items():
+            np.testing.assert_array_equal(value, alone.params[key], err_msg=key)
+        np.testing.assert_array_equal(runs.run.cost[runs.index(0.6, seed)], alone.cost)
+    assert not np.allclose(runs.params(0.6, 1)["W1"], runs.params(0.6, 4)["W1"])
+
+
+def test_a_model_does_not_depend_on_the_rest_of_the_grid(tiny_problem):
+    """Issue 13: keep_prob 0.6 once scored 0.826 in one grid and 0.767 in another."""
+    alone = _grid(tiny_problem, [0.6])
+    in_a_grid = _grid(tiny_problem, [0.3, 1.0, 0.6, 0.9])
+    for key, value in alone.params(0.6).items():
+        np.testing.assert_array_equal(in_a_grid.params(0.6)[key], value, err_msg=key)
+    np.testing.assert_array_equal(in_a_grid.run.test_acc[in_a_grid.index(0.6)],
+                                  alone.run.test_acc[0])
+    assert in_a_grid.final("cost").shape == (1, 4)
+
+
+def test_grid_trainer_refuses_bad_input(tiny_problem):
+    X, y = tiny_problem
+    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+        train_keep_prob_grid(np.ones((2, 2)), np.ones(2), np.ones((2, 2)), np.ones(2), [0.0])
+    with pytest.raises(ValueError, match="keep_probs is empty"):
+        train_keep_prob_grid(X, y, X, y, [])
+    with pytest.raises(ValueError, match="seed must be an integer or distinct integers"):
+        train_keep_prob_grid(X, y, X, y, [0.5], seed=[1, 1])
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        train_keep_prob_grid(X, y, X, y, [0.5], seed=-1)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number >= 0"):
+        train_keep_prob_grid(X, y, X, y, [0.5], learning_rate=float("nan"), epochs=2)
+    with pytest.raises(ValueError, match="X and y must have the same number of rows, got 30 and 1"):
+        train_keep_prob_grid(X, y[:1], X, y, [0.5], epochs=2)
+    runs = _grid(tiny_problem, [0.5, 1.0])
+    with pytest.raises(ValueError, match=r"keep_prob 0.7 was not trained; choose one of \[0.5, 1.0\]"):
+        runs.index(0.7)
+    with pytest.raises(ValueError, match=r"seed 2 was not trained; choose one of \[1\]"):
+        runs.params(0.5, seed=2)

@@ -1,4 +1,4 @@
-"""Chapter 2 (L1/L2 derived): the checks accept right answers and name each common mistake."""
+"""Chapter 2 (L1/L2 derived): checks, conventions, sparse regression, geometry, bad input."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -7,7 +7,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.checks import ExerciseNotImplemented  # noqa: E402
+from utils import weight_penalty as wp  # noqa: E402
+from utils.checks import CheckFailed, run_check_quietly  # noqa: E402
+from utils.numpy_net import numerical_gradient, relative_error  # noqa: E402
 from utils.weight_penalty import (  # noqa: E402
     CONVENTIONS,
     ball_boundary,
@@ -23,126 +25,98 @@ from utils.weight_penalty import (  # noqa: E402
     make_penalty_geometry_explorer,
     make_sparse_regression,
     penalty_by_hand,
+    reference_compute_cost_with_l2,
+    reference_l2_grad,
     reference_soft_threshold,
+    weight_norms,
 )
 
-
-def cost_right(data_cost, weights, lambd, m):
-    return data_cost + lambd / (2 * m) * sum(np.sum(W ** 2) for W in weights)
-
-
-def grad_right(dW, W, lambd, m):
-    return dW + lambd / m * W
+CHECKS = {"compute_cost_with_l2": check_compute_cost_with_l2, "l2_grad": check_l2_grad,
+          "soft_threshold": check_soft_threshold}
+MISTAKES = [(name, m) for name, check in CHECKS.items() for m in check.catalogue]
 
 
-def soft_right(w, t):
-    w = np.asarray(w, dtype=float)
-    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+# ------------------------------------------------------------------ the checks
+@pytest.mark.parametrize(("name", "mistake"), MISTAKES,
+                         ids=[f"{n}-{m.key}" for n, m in MISTAKES])
+def test_each_catalogued_mistake_gets_its_own_one_sentence_message(name, mistake):
+    key, message = run_check_quietly(CHECKS[name], mistake.answer)
+    assert key == mistake.key, message
+    assert "\n" not in message and "array of shape" not in message
 
 
-def stub(*args):
-    raise NotImplementedError()
+def test_the_references_pass_and_are_registered():
+    for name, check in CHECKS.items():
+        assert check.reference is getattr(wp, f"reference_{name}")
+        assert run_check_quietly(check, check.reference) is None
 
 
-# ------------------------------------------------------------------ compute_cost_with_l2
-def test_cost_accepts_a_correct_answer(capsys):
-    check_compute_cost_with_l2(cost_right)
-    assert "passed" in capsys.readouterr().out
+def test_reference_l2_grad_is_the_numerical_gradient_of_the_penalty():
+    # (was a check step after an exact comparison, where it could never fail)
+    rng = np.random.default_rng(3)
+    W, lambd, m = rng.normal(0, 1, (4, 3)), 0.7, 5
+    numeric = numerical_gradient(lambda w: lambd / (2 * m) * np.sum(w ** 2), W.copy())
+    assert relative_error(reference_l2_grad(np.zeros_like(W), W, lambd, m), numeric) < 1e-8
+    assert relative_error(reference_l2_grad(np.ones_like(W), W, lambd, m), numeric + 1) < 1e-8
 
 
-def _sq(ws):
-    return sum(np.sum(W ** 2) for W in ws)
+def test_one_array_sum_is_named_not_a_numpy_error():
+    def one_array(data_cost, weights, lambd, m):
+        return data_cost + lambd / (2 * m) * np.sum(np.square(weights))
+
+    key, message = run_check_quietly(check_compute_cost_with_l2, one_array)
+    assert key == "one_array_sum" and "inhomogeneous" not in message
+    assert "sum each matrix separately" in message
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda dc, ws, lam, m: dc + lam / m * _sq(ws), "forget the 1/2"),
-    (lambda dc, ws, lam, m: dc + lam / 2 * _sq(ws), "divide by m"),
-    (lambda dc, ws, lam, m: dc + lam * _sq(ws), "Keras's l2"),
-    (lambda dc, ws, lam, m: dc + lam / (2 * m) * sum(np.abs(W).sum() for W in ws), r"\|w\|"),
-    (lambda dc, ws, lam, m: dc + lam / (2 * m) * sum(np.linalg.norm(W) for W in ws), "without squaring"),
-    (lambda dc, ws, lam, m: dc + lam / (2 * m) * np.sum(ws[0] ** 2), "only the first layer"),
-    (lambda dc, ws, lam, m: dc + lam / (2 * m) * np.sum(ws[-1] ** 2), "only the last layer"),
-    (lambda dc, ws, lam, m: lam / (2 * m) * _sq(ws), "forget to add the data cost"),
-    (lambda dc, ws, lam, m: dc + lam / (2 * m) * sum(np.mean(W ** 2) for W in ws), "average"),
-    (lambda dc, ws, lam, m: None, "forget a `return`"),
-])
-def test_cost_rejects_each_common_mistake(wrong, message):
-    with pytest.raises(AssertionError, match=message):
-        check_compute_cost_with_l2(wrong)
+def test_an_answer_that_raises_on_every_shape_is_not_called_one_array_sum():
+    def wrong_everywhere(data_cost, weights, lambd, m):
+        return data_cost + lambd * np.sum(np.square(weights))  # raises on ragged, wrong on equal
+
+    key, message = run_check_quietly(check_compute_cost_with_l2, wrong_everywhere)
+    assert key == "raised" and "ValueError" in message and "np.square(weights)" in message
 
 
-def test_cost_rejects_modifying_the_weights_and_array_results():
-    def modifies(dc, ws, lam, m):
-        out = cost_right(dc, ws, lam, m)
-        ws[0] *= 2
-        return out
+def test_the_learner_receives_plain_arrays_and_returning_dW_at_lambda_zero_is_caught():
+    received = []
 
-    with pytest.raises(AssertionError, match="changed the weight matrices"):
-        check_compute_cost_with_l2(modifies)
-    with pytest.raises(AssertionError, match="one number"):
-        check_compute_cost_with_l2(lambda dc, ws, lam, m: np.array([cost_right(dc, ws, lam, m)]))
+    def spy(dW, W, lambd, m):
+        received.append((type(dW), type(W)))
+        return dW + (lambd / m) * W
 
+    assert run_check_quietly(check_l2_grad, spy) is None
+    assert all(types == (np.ndarray, np.ndarray) for types in received)
 
-def test_cost_stub_is_not_implemented_yet():
-    with pytest.raises(ExerciseNotImplemented, match="not implemented yet"):
-        check_compute_cost_with_l2(stub)
+    def copy_then_return(dW, W, lambd, m):
+        return dW.copy() if lambd == 0 else dW + (lambd / m) * W
 
-
-# ------------------------------------------------------------------ l2_grad
-def test_grad_accepts_a_correct_answer(capsys):
-    check_l2_grad(grad_right)
-    assert "passed" in capsys.readouterr().out
+    assert run_check_quietly(check_l2_grad, copy_then_return) is None  # a new array is fine
+    key, _ = run_check_quietly(check_l2_grad, lambda dW, W, lambd, m: dW + lambd / m * W
+                               if lambd else dW)
+    assert key == "returned_dW_itself"
 
 
-@pytest.mark.parametrize("wrong, message", [
-    (lambda dW, W, lam, m: dW + 2 * lam / m * W, "2\\*lambd/m"),
-    (lambda dW, W, lam, m: dW + lam * W, "divide by m"),
-    (lambda dW, W, lam, m: dW + lam / (2 * m) * W, r"lambd/\(2m\)"),
-    (lambda dW, W, lam, m: dW - lam / m * W, "wrong sign"),
-    (lambda dW, W, lam, m: dW + lam / m * np.sign(W), r"sign\(W\)"),
-    (lambda dW, W, lam, m: lam / m * W, "data gradient dW"),
-])
-def test_grad_rejects_each_common_mistake(wrong, message):
-    with pytest.raises(AssertionError, match=message):
-        check_l2_grad(wrong)
+@pytest.mark.parametrize("learning_rate", [1.0, 0.1, 0.01])
+def test_an_update_rule_is_named_whatever_its_learning_rate(learning_rate):
+    key, _ = run_check_quietly(
+        check_l2_grad, lambda dW, W, lambd, m: W - learning_rate * (dW + lambd / m * W))
+    assert key == "returned_update"
 
 
-def test_grad_rejects_in_place_updates():
-    def in_place(dW, W, lam, m):
-        dW += lam / m * W
-        return dW
+def test_soft_threshold_that_only_handles_vectors_is_named():
+    import math
 
-    with pytest.raises(AssertionError, match="in place"):
-        check_l2_grad(in_place)
+    def loop(w, t):
+        return np.array([math.copysign(max(abs(v) - t, 0.0), v) for v in w])
 
-
-def test_grad_stub_is_not_implemented_yet():
-    with pytest.raises(ExerciseNotImplemented, match="not implemented yet"):
-        check_l2_grad(stub)
+    assert run_check_quietly(check_soft_threshold, loop)[0] == "vector_only"
 
 
-# ------------------------------------------------------------------ soft_threshold
-def test_soft_threshold_accepts_a_correct_answer(capsys):
-    check_soft_threshold(soft_right)
-    check_soft_threshold(reference_soft_threshold)
-    assert "passed" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("wrong, message", [
-    (lambda w, t: np.maximum(np.asarray(w) - t, 0.0), "negative weights"),
-    (lambda w, t: np.asarray(w) - t * np.sign(w), "crossed zero"),
-    (lambda w, t: np.asarray(w) / (1 + t), "L2 shrink"),
-    (lambda w, t: np.asarray(w) * (np.abs(w) > t), "hard thresholding"),
-    (lambda w, t: np.maximum(np.abs(w) - t, 0.0), "sign back"),
-])
-def test_soft_threshold_rejects_each_common_mistake(wrong, message):
-    with pytest.raises(AssertionError, match=message):
-        check_soft_threshold(wrong)
-
-
-def test_soft_threshold_stub_is_not_implemented_yet():
-    with pytest.raises(ExerciseNotImplemented, match="not implemented yet"):
-        check_soft_threshold(stub)
+def test_a_failing_check_is_one_line_in_jupyter():
+    with pytest.raises(CheckFailed) as failure:
+        check_l2_grad(lambda dW, W, lambd, m: dW + 2 * lambd / m * W)
+    lines = failure.value._render_traceback_()
+    assert len(lines) == 1 and "twice too large" in lines[0]
 
 
 # ------------------------------------------------------------------ conventions
@@ -161,19 +135,87 @@ def test_conventions_agree_on_one_matrix():
 def test_conventions_reject_bad_input():
     with pytest.raises(ValueError, match="convention must be one of"):
         l2_coefficient("sklearn", 0.1)
+    with pytest.raises(ValueError, match="target must be one of"):
+        convert_l2(0.1, "d2l", "sklearn")
+    with pytest.raises(ValueError, match="source must be one of"):
+        convert_l2(0.1, ["d2l"], "d2l")
     with pytest.raises(ValueError, match="needs m"):
         l2_coefficient("course notes", 0.1)
-    with pytest.raises(ValueError, match="lambd must be >= 0"):
+    with pytest.raises(ValueError, match="lambd must be"):
         l2_coefficient("d2l", -1.0)
+    with pytest.raises(ValueError, match="lambd must be"):
+        convert_l2(float("inf"), "d2l", "keras l2")
     with pytest.raises(ValueError, match="m must be >= 1"):
         l2_coefficient("course notes", 0.1, m=0)
+    with pytest.raises(TypeError, match="m must be a positive integer"):
+        l2_coefficient("course notes", 0.1, m=2.5)
 
 
-def test_penalty_by_hand():
-    assert penalty_by_hand([np.ones((2, 2)), -np.ones(3)], l1=0.1, l2=0.5) == pytest.approx(
-        0.1 * 7 + 0.5 * 7)
-    with pytest.raises(ValueError, match="l2 must be >= 0"):
-        penalty_by_hand([np.ones(2)], l2=-0.1)
+def test_penalty_by_hand_and_weight_norms():
+    weights = [np.ones((2, 2)), -np.ones(3)]
+    assert penalty_by_hand(weights, l1=0.1, l2=0.5) == pytest.approx(0.1 * 7 + 0.5 * 7)
+    assert np.allclose(weight_norms(weights), [2.0, np.sqrt(3)])
+
+
+# ------------------------------------------------------------------ bad input, by family
+@pytest.mark.parametrize(("call", "error", "match"), [
+    # NaN / inf
+    (lambda: constrained_optimum("l1", 1.0, c=[np.nan, 0.0]), ValueError, "c contains NaN"),
+    (lambda: constrained_optimum("l2", 1.0, A=[[1, 0], [0, np.inf]]), ValueError, "A contains"),
+    (lambda: reference_soft_threshold([1.0, np.nan], 0.1), ValueError, "w contains NaN"),
+    (lambda: reference_l2_grad(np.ones(2), np.array([1, np.inf]), 0.1, 3), ValueError,
+     "W contains NaN"),
+    (lambda: reference_compute_cost_with_l2(np.nan, [np.ones(2)], 0.1, 3), ValueError,
+     "data_cost must be finite"),
+    (lambda: fit_linear(np.full((3, 2), np.nan), np.ones(3)), ValueError, "X contains NaN"),
+    (lambda: penalty_by_hand([np.array([np.inf])], l2=0.1), ValueError, r"weights\[0\]"),
+    (lambda: draw_shrinkage_maps(None, np.inf), ValueError, "lambd must be"),
+    # wrong shape or rank
+    (lambda: constrained_optimum("l2", 1.0, c=[1.0, 2.0, 3.0]), ValueError, "c of length 2"),
+    (lambda: constrained_optimum("l2", 1.0, A=np.eye(3)), ValueError, "A must be 2 x 2"),
+    (lambda: constrained_optimum("l2", 1.0, A=[[1, 2], [2, 1]]), ValueError,
+     "positive definite"),
+    (lambda: reference_l2_grad(np.ones((2, 3)), np.ones((3, 2)), 0.1, 3), ValueError,
+     "same shape"),
+    (lambda: fit_linear(np.ones(4), np.ones(4)), ValueError, "X must have 2 dimension"),
+    (lambda: fit_linear(np.ones((4, 2)), np.ones(3)), ValueError, "same number of rows"),
+    (lambda: weight_norms(np.ones((2, 2))), TypeError, "list of weight arrays"),
+    # wrong type or dtype
+    (lambda: penalty_by_hand([np.array(["a", "b"])], l1=0.1), TypeError, "array-like of numbers"),
+    (lambda: reference_compute_cost_with_l2("0.5", [np.ones(2)], 0.1, 3), TypeError,
+     "data_cost must be a number"),
+    (lambda: fit_linear(np.ones((4, 2)), np.ones(4), soft_threshold="prox"), TypeError,
+     "soft_threshold must be a function"),
+    (lambda: make_sparse_regression(seed=1.5), TypeError, "seed must be a non-negative integer"),
+    (lambda: ball_boundary("l1", 1.0, n=10.0), TypeError, "n must be a positive integer"),
+    # out-of-range scalars and unknown choices
+    (lambda: constrained_optimum("l3", 1.0), ValueError, "kind must be"),
+    (lambda: constrained_optimum("l1", -1.0), ValueError, "radius must be"),
+    (lambda: ball_boundary("l1", float("inf")), ValueError, "radius must be"),
+    (lambda: reference_soft_threshold([1.0], -0.1), ValueError, "t must be"),
+    (lambda: reference_l2_grad(np.ones(2), np.ones(2), 0.1, 0), ValueError, "m must be >= 1"),
+    (lambda: make_sparse_regression(d=3, k=5), ValueError, "k .* must be <= d"),
+    (lambda: make_sparse_regression(seed=-1), ValueError, "seed must be >= 0"),
+    (lambda: fit_linear(np.ones((4, 2)), np.ones(4), l1=-0.1), ValueError, "l1 must be"),
+    (lambda: fit_linear(np.ones((4, 2)), np.ones(4), epochs=0), ValueError, "epochs must be >= 1"),
+    (lambda: fit_linear(np.ones((4, 2)), np.ones(4), method="newton"), ValueError,
+     "method must be"),
+    # empty input
+    (lambda: reference_compute_cost_with_l2(0.5, [], 0.1, 3), ValueError, "weights is empty"),
+    (lambda: penalty_by_hand([], l2=0.1), ValueError, "weights is empty"),
+    (lambda: fit_linear(np.ones((0, 2)), np.ones(0)), ValueError, "X is empty"),
+])
+def test_public_functions_refuse_bad_input_naming_the_argument(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_fit_linear_names_a_broken_learner_soft_threshold():
+    X, y, _ = make_sparse_regression(n=10, d=4, k=2)
+    with pytest.raises(TypeError, match="soft_threshold returned None"):
+        fit_linear(X, y, l1=0.1, soft_threshold=lambda w, t: None)
+    with pytest.raises(ValueError, match="soft_threshold returned shape"):
+        fit_linear(X, y, l1=0.1, soft_threshold=lambda w, t: w[:-1])
 
 
 # ------------------------------------------------------------------ sparse regression
@@ -201,48 +243,74 @@ def test_fit_linear_uses_the_given_soft_threshold():
         return reference_soft_threshold(w, t)
 
     fit_linear(X, y, l1=0.2, epochs=7, soft_threshold=prox)
-    assert len(calls) == 7
-
-
-def test_sparse_regression_and_fit_reject_bad_input():
-    with pytest.raises(ValueError, match="k .* must be <= d"):
-        make_sparse_regression(d=3, k=5)
-    X, y, _ = make_sparse_regression(n=10, d=4, k=2)
-    with pytest.raises(ValueError, match="l1 must be >= 0"):
-        fit_linear(X, y, l1=-0.1)
-    with pytest.raises(ValueError, match="method must be"):
-        fit_linear(X, y, method="newton")
-    with pytest.raises(ValueError, match="same number of rows"):
-        fit_linear(X, y[:-1])
+    assert len(calls) == 7 and all(t > 0 for t in calls)
 
 
 # ------------------------------------------------------------------ geometry
-def test_l1_optimum_sits_on_a_corner_and_l2_does_not():
-    w1 = constrained_optimum("l1", 1.0)
+def _brute_force_optimum(kind, radius, n=200_000):
+    pts = ball_boundary(kind, radius, n)
+    inside = np.abs(wp.GEOMETRY_C).sum() if kind == "l1" else np.linalg.norm(wp.GEOMETRY_C)
+    if inside <= radius:
+        return wp.GEOMETRY_C
+    return pts[np.argmin(wp._quadratic_loss(pts[:, 0], pts[:, 1]))]
+
+
+@pytest.mark.parametrize("kind", ["l1", "l2"])
+@pytest.mark.parametrize("radius", [0.3, 1.0, 1.6, 1.8, 2.5, 3.5])
+def test_the_exact_optimum_agrees_with_a_fine_search_of_the_boundary(kind, radius):
+    exact = constrained_optimum(kind, radius)
+    assert np.allclose(exact, _brute_force_optimum(kind, radius), atol=2e-3)
+    loss = wp._quadratic_loss(*exact)
+    pts = ball_boundary(kind, min(radius, 10.0), 4000)
+    assert loss <= wp._quadratic_loss(pts[:, 0], pts[:, 1]).min() + 1e-12
+
+
+def test_l1_optimum_sits_on_a_corner_until_t_1_7_and_l2_never_does():
+    # At the corner (t, 0) the loss's descent direction -A((t, 0) - c) stays in the
+    # corner's normal cone while 2.695 - t >= 1.93 - 0.55 t, i.e. t <= 1.7.
+    assert constrained_optimum("l1", 1.0)[1] == 0.0 and constrained_optimum("l1", 1.69)[1] == 0.0
+    assert constrained_optimum("l1", 1.71)[1] > 0.0
     w2 = constrained_optimum("l2", 1.0)
-    assert w1[1] == 0.0 and w1[0] == pytest.approx(1.0)
-    assert np.all(np.abs(w2) > 0.1) and np.linalg.norm(w2) == pytest.approx(1.0, abs=1e-3)
-    big = constrained_optimum("l2", 10.0)
-    assert np.allclose(big, [2.2, 0.9])
+    assert np.all(np.abs(w2) > 0.1) and np.linalg.norm(w2) == pytest.approx(1.0, abs=1e-12)
+    gradient = wp.GEOMETRY_A @ (w2 - wp.GEOMETRY_C)  # KKT: -gradient is parallel to w
+    assert np.cross(gradient, w2) == pytest.approx(0.0, abs=1e-10)
+    assert np.allclose(constrained_optimum("l2", 10.0), [2.2, 0.9])
+    assert np.array_equal(constrained_optimum("l1", 0.0), [0.0, 0.0])
     assert np.allclose(np.abs(ball_boundary("l1", 2.0)).sum(axis=1), 2.0)
-    with pytest.raises(ValueError, match="kind must be"):
-        ball_boundary("l3", 1.0)
-    with pytest.raises(ValueError, match="radius must be >= 0"):
-        ball_boundary("l1", -1.0)
 
 
-def test_drawings_and_explorer_run_headless():
+def _legend(ax):
+    return [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+def test_the_geometry_legend_counts_exact_zeros():
     fig, (a, b) = plt.subplots(1, 2)
-    assert draw_penalty_geometry(a, 0.8) is a and "t = 0.80" in a.get_title()
-    assert draw_shrinkage_maps(b, 0.5) is b
+    assert draw_penalty_geometry(a, 1.0) is a and "t = 1.00" in a.get_title()
+    assert "L1 optimum (1.00, 0.00), 1 exact zero(s)" in _legend(a)
+    draw_penalty_geometry(b, 2.5)
+    assert any(t.startswith("L1 optimum") and t.endswith("0 exact zero(s)") for t in _legend(b))
     plt.close(fig)
-    with pytest.raises(ValueError, match="lambd must be >= 0"):
-        draw_shrinkage_maps(b, -0.5)
-    import ipywidgets as widgets
 
+
+def test_the_shrinkage_maps_draw_the_three_proximal_steps():
+    fig, ax = plt.subplots()
+    draw_shrinkage_maps(ax, 0.5)
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    soft = next(line for label, line in lines.items() if label.startswith("L1 prox"))
+    w, after = soft.get_data()
+    assert np.allclose(after, reference_soft_threshold(w, 0.5))
+    assert np.all(after[np.abs(w) <= 0.5] == 0.0)
+    plt.close(fig)
+
+
+def test_the_explorer_draws_both_panels_at_the_controls_values():
     box = make_penalty_geometry_explorer()
-    sliders = [w for w in box.children[0].children if isinstance(w, widgets.FloatSlider)]
-    assert len(sliders) == 2
-    sliders[0].value = 2.0
-    sliders[1].value = 1.5
+    state = box.explorer
+    assert set(state.controls) == {"radius", "lambd"}
+    state.controls["radius"].value = 2.5
+    assert state.last_values == {"radius": 2.5, "lambd": 0.8}
+    fig, axes = state.make_figure()
+    state.draw(axes, **state.last_values)
+    assert "t = 2.50" in axes[0].get_title() and "0.80" in axes[1].get_title()
+    assert any(t.endswith("0 exact zero(s)") and t.startswith("L1") for t in _legend(axes[0]))
     plt.close("all")

@@ -3,7 +3,14 @@
 What the learner is not asked to write: the generated "cars" image set of the
 notes' story, the digits split, a compiled training loop for small image
 classifiers, a vectorized NumPy augmenter (the explorer's engine), the image
-grid, the explorer, and the check of the random-flip exercise.
+grid, the explorer, and the two exercises' references, catalogues of mistakes
+and checks (random horizontal flip, random crop with zero padding).
+
+The exercises' contracts ask for a random recipe drawn from the ``rng``
+argument but do not fix the formula: the checks test the properties of the
+draw (one independent decision or window per image, the right probabilities,
+reproducible from ``rng``, nothing from the global generator), so
+``rng.random(n) < p`` and ``rng.binomial(1, p, n).astype(bool)`` both pass.
 """
 from __future__ import annotations
 
@@ -12,11 +19,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from utils.checks import exercise_check, expect
+from utils.checks import Catalogue, Mistake, exercise_check, matches
+from utils.plotting import explorer, explorer_factory, fast_figure
+from utils.seeding import numpy_rng
 from utils.validation import (
     as_float_array,
     require_nonnegative,
     require_nonnegative_int,
+    require_positive,
     require_positive_int,
     require_probability,
     require_same_length,
@@ -49,8 +59,7 @@ def make_cars(n: int, rng: np.random.Generator, *, facing: str = "by_class",
         raise ValueError(f"size must be >= 24 for the car to fit, got {size}")
     if facing not in FACINGS:
         raise ValueError(f"facing must be one of {FACINGS}, got {facing!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
+    _require_generator(rng)
     y = rng.integers(0, 2, n)
     right = {"by_class": y == 1, "random": rng.random(n) < 0.5,
              "left": np.zeros(n, bool), "right": np.ones(n, bool)}[facing]
@@ -96,7 +105,7 @@ def digits_split(n_train: int = 100, seed: int = 0):
     X, y = _digits()
     if n_train >= len(X):
         raise ValueError(f"n_train must be < {len(X)} to leave a test set, got {n_train}")
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = numpy_rng(seed).permutation(len(X))
     train, test = order[:n_train], order[n_train:]
     return X[train, :, :, None], y[train], X[test, :, :, None], y[test]
 
@@ -129,8 +138,15 @@ def sample_image(name: str = "china", size: int = 64) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- NumPy augmenter
+def _require_generator(rng) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0), "
+                        f"got {type(rng).__name__}")
+
+
 def _as_batch(images) -> tuple[np.ndarray, bool]:
-    array = as_float_array("images", images)
+    """(n, H, W[, C]) images as a float (n, H, W, C) batch, and whether C was added."""
+    array = as_float_array("images", images, allow_empty=False)
     if array.ndim == 3:
         return array[..., None], True
     if array.ndim == 4:
@@ -154,8 +170,9 @@ def augment_batch(images, rng: np.random.Generator, *, rotation: float = 0.0, zo
     the same shape, clipped to [0, 1].
     """
     batch, squeeze = _as_batch(images)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. np.random.default_rng(0)")
+    _require_generator(rng)
+    if not isinstance(flip, (bool, np.bool_)):
+        raise TypeError(f"flip must be True or False, got {flip!r}")
     rotation = require_nonnegative("rotation", rotation)
     zoom = require_nonnegative("zoom", zoom)
     translation = require_nonnegative("translation", translation)
@@ -210,7 +227,7 @@ def _bilinear(batch: np.ndarray, src_r: np.ndarray, src_c: np.ndarray) -> np.nda
 # --------------------------------------------------------------------------- training
 def train_image_classifiers(models, X_train, y_train, X_test, y_test, *, seeds=None,
                             epochs: int = 150, batch_size: int = 50, learning_rate: float = 3e-3,
-                            label_smoothing: float = 0.0, label_noise: float = 0.0,
+                            label_smoothing=0.0, label_noise=0.0,
                             record_every: int = 5) -> dict:
     """Train Keras classifiers (logits out) side by side with Adam in one compiled loop.
 
@@ -221,11 +238,14 @@ def train_image_classifiers(models, X_train, y_train, X_test, y_test, *, seeds=N
     noise layers are active), softmax cross-entropy with optional
     ``label_smoothing``, and optional ``label_noise`` (DisturbLabel: each label
     of each batch is replaced by a uniformly random class with that
-    probability). Tracing once for all models saves most of the fixed cost.
+    probability); each of the two is one number for all models or one per
+    model. Tracing once for all models saves most of the fixed cost.
     Every ``record_every`` epochs it evaluates with ``training=False`` on the
     clean training and test sets. Returns {"epoch": (records,), "train_acc",
-    "test_acc", "test_confidence": (models, records)} arrays (confidence: the
-    mean largest softmax probability on the test set).
+    "test_acc", "test_confidence", "test_nll": (models, records),
+    "test_proba": (models, n_test, classes)} arrays (confidence: the mean
+    largest softmax probability on the test set; nll: the mean test
+    cross-entropy; proba: the test set's class probabilities after training).
     """
     import keras
     import tensorflow as tf
@@ -240,25 +260,37 @@ def train_image_classifiers(models, X_train, y_train, X_test, y_test, *, seeds=N
     epochs = require_positive_int("epochs", epochs)
     batch_size = require_positive_int("batch_size", batch_size)
     record_every = require_positive_int("record_every", record_every)
-    learning_rate = require_nonnegative("learning_rate", learning_rate)
-    label_smoothing = require_probability("label_smoothing", label_smoothing, allow_zero=True)
-    label_noise = require_probability("label_noise", label_noise, allow_zero=True)
+    learning_rate = require_positive("learning_rate", learning_rate)
+    label_smoothing = _per_model("label_smoothing", label_smoothing, len(models))
+    label_noise = _per_model("label_noise", label_noise, len(models))
     X_train, X_test = as_float_array("X_train", X_train), as_float_array("X_test", X_test)
     require_same_length("X_train", X_train, "y_train", y_train)
     require_same_length("X_test", X_test, "y_test", y_test)
+    for name, X in (("X_train", X_train), ("X_test", X_test)):
+        if X.ndim != 4 or X.size == 0:
+            raise ValueError(f"{name} must be a non-empty (n, H, W, C) image batch, "
+                             f"got shape {X.shape}")
     n = len(X_train)
+    n_classes = int(models[0].output_shape[-1])
+    for name, y in (("y_train", y_train), ("y_test", y_test)):
+        labels = np.asarray(y)
+        if labels.ndim != 1 or labels.dtype.kind not in "iu":
+            raise TypeError(f"{name} must be a 1-D array of integer class labels, got "
+                            f"shape {labels.shape} and dtype {labels.dtype}")
+        if labels.min() < 0 or labels.max() >= n_classes:
+            raise ValueError(f"{name} must hold labels 0..{n_classes - 1} (the models have "
+                             f"{n_classes} outputs), got {labels.min()}..{labels.max()}")
     if batch_size > n:
         raise ValueError(f"batch_size must be <= the {n} training examples, got {batch_size}")
-    n_classes = int(models[0].output_shape[-1])
     x_tr, x_te = tf.constant(X_train, tf.float32), tf.constant(X_test, tf.float32)
     y_tr = tf.constant(np.asarray(y_train), tf.int64)
     y_te = tf.constant(np.asarray(y_test), tf.int64)
     optimizers = [keras.optimizers.Adam(learning_rate) for _ in models]
-    loss_fn = keras.losses.CategoricalCrossentropy(from_logits=True,
-                                                   label_smoothing=label_smoothing)
+    loss_fns = [keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
+                for smoothing in label_smoothing]
     steps = n // batch_size
 
-    def train_one(model, optimizer, epoch_seed):
+    def train_one(model, optimizer, loss_fn, label_noise, epoch_seed):
         order = tf.random.experimental.stateless_shuffle(tf.range(n), epoch_seed)
         for step in range(steps):  # unrolled: a handful of steps per epoch
             idx = order[step * batch_size:(step + 1) * batch_size]
@@ -276,8 +308,10 @@ def train_image_classifiers(models, X_train, y_train, X_test, y_test, *, seeds=N
 
     @tf.function
     def one_epoch(epoch):
-        for model, optimizer, seed in zip(models, optimizers, seeds):
-            train_one(model, optimizer, tf.stack([tf.constant(seed, tf.int64), epoch]))
+        for model, optimizer, loss_fn, noise, seed in zip(models, optimizers, loss_fns,
+                                                          label_noise, seeds):
+            train_one(model, optimizer, loss_fn, noise,
+                      tf.stack([tf.constant(seed, tf.int64), epoch]))
 
     @tf.function
     def evaluate():
@@ -285,9 +319,12 @@ def train_image_classifiers(models, X_train, y_train, X_test, y_test, *, seeds=N
         for model in models:
             acc_tr = tf.reduce_mean(tf.cast(tf.argmax(model(x_tr, training=False), 1) == y_tr,
                                             tf.float32))
-            p_te = tf.nn.softmax(model(x_te, training=False))
+            logits_te = model(x_te, training=False)
+            p_te = tf.nn.softmax(logits_te)
             acc_te = tf.reduce_mean(tf.cast(tf.argmax(p_te, 1) == y_te, tf.float32))
-            results.append(tf.stack([acc_tr, acc_te, tf.reduce_mean(tf.reduce_max(p_te, axis=1))]))
+            nll_te = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y_te, logits_te))
+            results.append(tf.stack([acc_tr, acc_te, tf.reduce_mean(tf.reduce_max(p_te, axis=1)),
+                                     nll_te]))
         return tf.stack(results)
 
     epochs_recorded, values = [], []
@@ -296,9 +333,50 @@ def train_image_classifiers(models, X_train, y_train, X_test, y_test, *, seeds=N
         if epoch % record_every == 0 or epoch == epochs:
             epochs_recorded.append(epoch)
             values.append(evaluate().numpy())
-    values = np.stack(values, axis=-1)  # (models, 3, records)
+    values = np.stack(values, axis=-1)  # (models, 4, records)
+    test_proba = np.stack([tf.nn.softmax(m(x_te, training=False)).numpy() for m in models])
     return {"epoch": np.asarray(epochs_recorded), "train_acc": values[:, 0],
-            "test_acc": values[:, 1], "test_confidence": values[:, 2]}
+            "test_acc": values[:, 1], "test_confidence": values[:, 2], "test_nll": values[:, 3],
+            "test_proba": test_proba}
+
+
+def _per_model(name: str, value, n_models: int) -> list[float]:
+    """One probability per model from a number or a sequence of ``n_models`` numbers."""
+    values = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value] * n_models
+    if len(values) != n_models:
+        raise ValueError(f"{name} must be one number or one per model ({n_models}), "
+                         f"got {len(values)}")
+    return [require_probability(name, v, allow_zero=True) for v in values]
+
+
+def expected_calibration_error(proba, labels, *, n_bins: int = 10):
+    """Expected calibration error of class probabilities ``proba`` (..., n, K) for ``labels`` (n,).
+
+    The n predictions are binned by confidence (largest probability) into
+    ``n_bins`` equal bins on [0, 1]; ECE = sum over bins of
+    (bin size / n) × |mean confidence − accuracy| in the bin. 0 means calibrated:
+    among predictions made with confidence 0.8, 80 % are right. Leading axes
+    (e.g. one per model) are kept: returns a float or an array of them.
+    """
+    proba = as_float_array("proba", proba, allow_empty=False)
+    n_bins = require_positive_int("n_bins", n_bins)
+    labels = np.asarray(labels)
+    if proba.ndim < 2:
+        raise ValueError(f"proba must be (..., n, K) class probabilities, got shape {proba.shape}")
+    if labels.ndim != 1 or labels.dtype.kind not in "iu" or len(labels) != proba.shape[-2]:
+        raise ValueError(f"labels must be {proba.shape[-2]} integer class labels (one per row "
+                         f"of proba), got shape {labels.shape} and dtype {labels.dtype}")
+    if labels.min() < 0 or labels.max() >= proba.shape[-1]:
+        raise ValueError(f"labels must lie in 0..{proba.shape[-1] - 1}, got "
+                         f"{labels.min()}..{labels.max()}")
+    if proba.min() < 0 or not np.allclose(proba.sum(-1), 1, atol=1e-3):
+        raise ValueError("proba must hold probabilities: non-negative, each row summing to 1")
+    confidence = proba.max(axis=-1)
+    correct = proba.argmax(axis=-1) == labels
+    bins = np.minimum((confidence * n_bins).astype(int), n_bins - 1)
+    gaps = [np.abs(np.sum((confidence - correct) * (bins == b), axis=-1)) for b in range(n_bins)]
+    ece = np.sum(gaps, axis=0) / len(labels)
+    return float(ece) if np.ndim(ece) == 0 else ece
 
 
 # --------------------------------------------------------------------------- drawing
@@ -316,11 +394,27 @@ def image_grid(images, *, ncols: int = 4, gap: int = 1, fill: float = 1.0) -> np
     return mosaic[..., 0] if channels == 1 else mosaic
 
 
-def draw_images(ax, images, *, ncols: int = 4, title: str | None = None, cmap: str = "gray_r"):
-    """Draw a batch as one mosaic (one ``imshow``, fast) on ``ax``; gray images use ``cmap``."""
+def _unit_range(images) -> np.ndarray:
+    """Images as floats for display: uint8 0..255 scaled to [0, 1]; floats must be about [0, 1]."""
+    if isinstance(images, np.ndarray) and images.dtype == np.uint8:
+        return images / 255.0
+    batch = as_float_array("images", images, allow_empty=False)
+    if batch.min() < -0.5 or batch.max() > 1.5:
+        raise ValueError("images must be floats in [0, 1] (or uint8 in 0..255), got values from "
+                         f"{batch.min():.3g} to {batch.max():.3g}: divide 0..255 floats by 255")
+    return batch
+
+
+def plot_images(ax, images, *, ncols: int = 4, title: str | None = None, cmap: str = "gray_r"):
+    """Draw a batch as one mosaic (one ``imshow``, fast) on ``ax``; gray images use ``cmap``.
+
+    ``images``: (n, H, W) or (n, H, W, C), floats in [0, 1] (values slightly outside,
+    e.g. after noise, are clipped) or uint8 in 0..255. The gaps between tiles are
+    light blue, so that white (zero) padding in a ``gray_r`` image stays visible.
+    """
     import matplotlib
 
-    mosaic = np.clip(image_grid(images, ncols=ncols, fill=np.nan), 0, 1)
+    mosaic = np.clip(image_grid(_unit_range(images), ncols=ncols, fill=np.nan), 0, 1)
     if mosaic.ndim == 3:
         mosaic = np.nan_to_num(mosaic, nan=1.0)
     colormap = matplotlib.colormaps[cmap].with_extremes(bad="#9ecae1")  # gaps between gray tiles
@@ -339,35 +433,39 @@ EXPLORER_IMAGES = ("china", "flower", "digit 6")
 
 def explorer_source(name: str) -> tuple[np.ndarray, str]:
     """The explorer's source image and colormap: a 64×64 photo or an 8×8 digit 6."""
+    if name not in EXPLORER_IMAGES:
+        raise ValueError(f"name must be one of {EXPLORER_IMAGES}, got {name!r}")
     if name == "digit 6":
         X, y = _digits()
         return X[np.flatnonzero(y == 6)[0]], "gray_r"
     return sample_image(name, 64), "gray"
 
 
-def draw_augmentation_grid(ax, name: str = "china", *, rotation: float = 15.0, zoom: float = 0.1,
+def plot_augmentation_grid(ax, name: str = "china", *, rotation: float = 15.0, zoom: float = 0.1,
                            translation: float = 0.1, contrast: float = 0.3, noise: float = 0.0,
-                           flip: bool = True, seed: int = 0, n: int = 16):
-    """Draw ``n`` random augmentations of one source image (the first tile is the original)."""
+                           flip: bool = False, seed: int = 0, n: int = 16):
+    """Draw ``n`` random augmentations of one source image (the first tile is the original).
+
+    ``flip`` is off by default: a mirrored digit 6 is no longer a 6.
+    """
     image, cmap = explorer_source(name)
-    rng = np.random.default_rng(require_nonnegative_int("seed", seed))
+    rng = numpy_rng(seed)
     batch = np.repeat(image[None], require_positive_int("n", n), axis=0)
     augmented = augment_batch(batch, rng, rotation=rotation, zoom=zoom, translation=translation,
                               contrast=contrast, noise=noise, flip=flip)
     augmented[0] = image
-    return draw_images(ax, augmented, ncols=4, cmap=cmap,
+    return plot_images(ax, augmented, ncols=4, cmap=cmap,
                        title=f"{name}: original (top left) and {n - 1} augmented copies")
 
 
+@explorer_factory
 def make_augmentation_explorer():
     """Sliders for the augmentation parameters redrawing a 4×4 grid of augmented copies."""
     import ipywidgets as widgets
 
-    from utils.plotting import new_figure, show_in
-
-    sliders = {
-        "image": widgets.SelectionSlider(options=EXPLORER_IMAGES, value="china",
-                                         description="image"),
+    controls = {
+        "name": widgets.SelectionSlider(options=EXPLORER_IMAGES, value="china",
+                                        description="image"),
         "rotation": widgets.FloatSlider(value=15, min=0, max=180, step=5, description="rotation °"),
         "zoom": widgets.FloatSlider(value=0.1, min=0, max=0.5, step=0.05, description="zoom ±"),
         "translation": widgets.FloatSlider(value=0.1, min=0, max=0.4, step=0.05,
@@ -375,166 +473,532 @@ def make_augmentation_explorer():
         "contrast": widgets.FloatSlider(value=0.3, min=0, max=0.9, step=0.1,
                                         description="contrast ±"),
         "noise": widgets.FloatSlider(value=0.0, min=0, max=0.3, step=0.02, description="noise σ"),
-        "flip": widgets.Checkbox(value=True, description="random flip"),
+        "flip": widgets.Checkbox(value=False, description="random flip"),
         "seed": widgets.IntSlider(value=0, min=0, max=20, description="seed"),
     }
-    output = widgets.Output()
 
-    def redraw(change=None):
-        fig, ax = new_figure(width=5.0, height=5.2)
-        values = {key: widget.value for key, widget in sliders.items()}
-        draw_augmentation_grid(ax, values.pop("image"), **values)
-        show_in(output, fig)
+    def figure():
+        return fast_figure(width=5.0, height=5.2, left=0.02, right=0.98, bottom=0.02, top=0.93,
+                           grid=False)
 
-    for widget in sliders.values():
-        widget.observe(redraw, names="value")
-    redraw()
-    controls = list(sliders.values())
-    return widgets.VBox([widgets.HBox([widgets.VBox(controls[:4]), widgets.VBox(controls[4:])]),
-                         output])
+    return explorer("augmentation", controls, plot_augmentation_grid, figure=figure,
+                    rows=[["name", "rotation"], ["zoom", "translation"], ["contrast", "noise"],
+                          ["flip", "seed"]])
 
 
-# --------------------------------------------------------------------------- the exercise check
-def _reference_flags(n: int, seed: int, p: float) -> np.ndarray:
-    return np.random.default_rng(seed).random(n) < p
+# --------------------------------------------------------------------------- the exercises
+def _require_image_batch(images) -> np.ndarray:
+    """A (n, H, W) or (n, H, W, C) numeric array, dtype kept (the exercises keep it)."""
+    array = np.asarray(images)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"images must be an array of numbers, got dtype {array.dtype}")
+    if array.ndim not in (3, 4):
+        raise ValueError(f"images must be (n, H, W) or (n, H, W, C), got shape {array.shape}")
+    return array
 
 
-def _call(fn: Callable, images, seed: int, p: float):
-    result = fn(images, np.random.default_rng(seed), p=p)
-    expect(result is not None, "random_horizontal_flip returned None: did you forget a `return`?")
-    expect(isinstance(result, tuple) and len(result) == 2,
-           "random_horizontal_flip should return a pair (flipped, flags).")
-    flipped, flags = np.asarray(result[0]), np.asarray(result[1])
-    expect(flipped.shape == np.shape(images),
-           f"flipped has shape {flipped.shape}, expected the input's shape {np.shape(images)}.")
-    expect(flags.shape == (len(images),),
-           f"flags has shape {flags.shape}, expected one flag per image: ({len(images)},).")
-    expect(flags.dtype == bool, f"flags should be booleans (rng.random(n) < p), got {flags.dtype}.")
-    return flipped, flags
+def reference_random_horizontal_flip(images, rng, p=0.5):
+    """The course's answer: flip each image left-right with probability ``p``."""
+    images = _require_image_batch(images)
+    _require_generator(rng)
+    p = require_probability("p", p, allow_zero=True)
+    flags = rng.random(len(images)) < p
+    mask = flags.reshape((-1,) + (1,) * (images.ndim - 1))   # broadcast over H, W (and C)
+    return np.where(mask, images[:, :, ::-1], images), flags
 
 
-@exercise_check("one random decision per image, from your rng, mirrors exactly like tf.image.")
-def check_random_horizontal_flip(random_horizontal_flip: Callable) -> None:
-    """Check ``random_horizontal_flip(images, rng, p=0.5) -> (flipped, flags)``."""
-    images = np.random.default_rng(5).integers(0, 256, (64, 5, 7, 3)).astype(np.uint8)
-    original = images.copy()
-    flipped, flags = _call(random_horizontal_flip, images, 7, 0.5)
-    expect(np.array_equal(images, original),
-           "your function changed its input images in place: work on a copy (np.where or .copy()).")
-    expect(flipped.dtype == images.dtype,
-           f"flipped has dtype {flipped.dtype} but the images were {images.dtype}: keep the dtype.")
-    expect(flags.any() and not flags.all(),
-           "with p=0.5 and 64 images, your flags are all the same: one decision for the whole "
-           "batch? Draw one random number per image: rng.random(n).")
-    np.random.seed(0)
-    _, flags_a = _call(random_horizontal_flip, images, 7, 0.5)
-    np.random.seed(1)
-    _, flags_b = _call(random_horizontal_flip, images, 7, 0.5)
-    expect(np.array_equal(flags_a, flags_b),
-           "the same rng seed gave different flips: you use the global RNG (np.random.…) "
-           "instead of the rng argument.")
-    _, flags_other = _call(random_horizontal_flip, images, 8, 0.5)
-    expect(not np.array_equal(flags_a, flags_other),
-           "another rng seed gave the same flips: is the rng argument used?")
-    expected_flags = _reference_flags(len(images), 7, 0.5)
-    expect(not np.array_equal(flags, ~expected_flags),
-           "your flags are the opposite of rng.random(n) < p: flip where the draw is BELOW p.")
-    expect(np.array_equal(flags, expected_flags),
-           "the flags differ from rng.random(n) < p: draw exactly rng.random(n) once and flip "
-           "where it is < p (so that runs are comparable).")
-    on, off = flags, ~flags
-    mistakes = [
-        (images[:, ::-1], "the flagged images are upside down: you flipped the rows (axis 1, "
-                          "vertical). A horizontal flip reverses the columns: axis 2."),
-        (images[::-1], "you reversed the order of the images in the batch (axis 0); reverse "
-                       "the columns of each image instead: images[:, :, ::-1]."),
-        (images[..., ::-1], "you reversed the last axis, which for (n, H, W, C) images is the "
-                            "color channels: reverse axis 2 (the width)."),
-    ]
-    if not np.array_equal(flipped[on], images[on][:, :, ::-1]):
-        for wrong, message in mistakes:
-            expect(not np.array_equal(flipped[on], wrong[on]), message)
-        expect(False, "the flagged images are not the mirror images images[:, :, ::-1].")
-    expect(np.array_equal(flipped[off], images[off]),
-           "images whose flag is False should be returned unchanged.")
-    import tensorflow as tf
-
-    expect(np.array_equal(flipped[on], tf.image.flip_left_right(images[on]).numpy()),
-           "your flipped images differ from tf.image.flip_left_right.")
-    gray = images[..., 0]
-    flipped_gray, flags_gray = _call(random_horizontal_flip, gray, 7, 0.5)
-    expect(np.array_equal(flags_gray, expected_flags)
-           and np.array_equal(flipped_gray[flags_gray], gray[flags_gray][:, :, ::-1])
-           and np.array_equal(flipped_gray[~flags_gray], gray[~flags_gray]),
-           "a gray batch (n, H, W) goes wrong: flip axis 2 (the width), which is the same axis "
-           "for (n, H, W) and (n, H, W, C); not axis -1.")
-    many = np.zeros((4000, 2, 2), np.uint8)
-    for p in (0.3, 0.0, 1.0):
-        _, flags_p = _call(random_horizontal_flip, many, 3, p)
-        expect(abs(flags_p.mean() - p) < 0.03,
-               f"with p={p} your function flipped a fraction {flags_p.mean():.3f} of the images: "
-               "flip where rng.random(n) < p.")
+def reference_random_crop_with_padding(images, pad, rng):
+    """The course's answer: zero-pad by ``pad``, then cut a random H × W window per image."""
+    images = _require_image_batch(images)
+    pad = require_nonnegative_int("pad", pad)
+    _require_generator(rng)
+    offsets = rng.integers(0, 2 * pad + 1, size=(len(images), 2))
+    return _crop_at(images, pad, offsets), offsets
 
 
-def _crop_reference(images: np.ndarray, pad: int, offsets: np.ndarray) -> np.ndarray:
+def _crop_at(images: np.ndarray, pad: int, offsets: np.ndarray) -> np.ndarray:
+    """cropped[i] = zero-padded images[i] at rows r:r+H, columns c:c+W, (r, c) = offsets[i]."""
     widths = [(0, 0), (pad, pad), (pad, pad)] + [(0, 0)] * (images.ndim - 3)
     padded = np.pad(images, widths)
     height, width = images.shape[1:3]
     return np.stack([padded[i, r:r + height, c:c + width] for i, (r, c) in enumerate(offsets)])
 
 
-@exercise_check("zero padding, one random window per image from your rng, same as tf.image.")
-def check_random_crop_with_padding(random_crop_with_padding: Callable) -> None:
-    """Check ``random_crop_with_padding(images, pad, rng) -> (cropped, offsets)``."""
-    images = np.random.default_rng(4).integers(1, 256, (40, 6, 5, 3)).astype(np.uint8)
-    original = images.copy()
-    result = random_crop_with_padding(images, 2, np.random.default_rng(9))
-    expect(result is not None,
-           "random_crop_with_padding returned None: did you forget a `return`?")
-    expect(isinstance(result, tuple) and len(result) == 2,
-           "random_crop_with_padding should return a pair (cropped, offsets).")
-    cropped, offsets = np.asarray(result[0]), np.asarray(result[1])
-    expect(np.array_equal(images, original),
-           "your function changed its input images in place: work on a padded copy.")
-    expect(cropped.shape == images.shape,
-           f"cropped has shape {cropped.shape}, expected the input's shape {images.shape}: "
-           "pad only the height and width (axes 1 and 2), then cut an H × W window.")
-    expect(offsets.shape == (len(images), 2),
-           f"offsets has shape {offsets.shape}, expected ({len(images)}, 2): "
-           "one (row, col) per image.")
-    expected_offsets = np.random.default_rng(9).integers(0, 2 * 2 + 1, size=(len(images), 2))
-    expect(len(np.unique(offsets, axis=0)) > 1,
-           "every image got the same window: draw one offset pair per image.")
-    too_few = np.random.default_rng(9).integers(0, 2 * 2, (len(images), 2))
-    expect(not np.array_equal(offsets, too_few),
-           "your offsets never reach 2*pad: there are 2*pad + 1 positions, "
-           "rng.integers(0, 2 * pad + 1, size=(n, 2)).")
-    expect(np.array_equal(offsets, expected_offsets),
-           "the offsets differ from rng.integers(0, 2 * pad + 1, size=(n, 2)): draw them exactly "
-           "like that, from the rng argument (not np.random).")
-    right = _crop_reference(images, 2, offsets)
-    if not np.array_equal(cropped, right):
-        edge = np.stack([np.pad(img, [(2, 2), (2, 2), (0, 0)], mode="edge")[r:r + 6, c:c + 5]
-                         for img, (r, c) in zip(images, offsets)])
-        expect(not np.array_equal(cropped, edge),
-               "you padded by repeating the edge pixels: pad with zeros (np.pad's default).")
-        swapped = _crop_reference(images, 2, offsets[:, ::-1])
-        expect(not np.array_equal(cropped, swapped),
-               "rows and columns are swapped: offsets[:, 0] is the row (height) offset.")
-        expect(False, "cropped[i] should be padded[i, r:r + H, c:c + W] with (r, c) = offsets[i].")
-    import tensorflow as tf
+def _mask(flags, images):
+    """(n,) flags shaped to broadcast over an image batch's other axes."""
+    return np.asarray(flags, bool).reshape((-1,) + (1,) * (images.ndim - 1))
 
-    padded_tf = tf.pad(images, [[0, 0], [2, 2], [2, 2], [0, 0]])
-    for i in (0, 1, 2):
-        window = tf.image.crop_to_bounding_box(padded_tf[i], int(offsets[i, 0]),
-                                               int(offsets[i, 1]), 6, 5)
-        expect(np.array_equal(cropped[i], window.numpy()),
-               "your crop differs from tf.image.crop_to_bounding_box on the zero-padded image.")
+
+def _mirror_where(flags, images):
+    return np.where(_mask(flags, images), images[:, :, ::-1], images)
+
+
+# Wrong answers learners write (each one earns its own message below).
+def _flip_returns_images_only(images, rng, p=0.5):
+    return _mirror_where(rng.random(len(images)) < p, images)
+
+
+def _flip_column_flags(images, rng, p=0.5):
+    flags = rng.random((len(images), 1)) < p
+    return _mirror_where(flags[:, 0], images), flags
+
+
+def _flip_int_flags(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    return _mirror_where(flags, images), flags.astype(int)
+
+
+def _flip_only_flagged(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    return images[flags][:, :, ::-1], flags
+
+
+def _flip_text(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    return [str(image) for image in _mirror_where(flags, images)], flags
+
+
+def _flip_to_float(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    return _mirror_where(flags, images).astype(float), flags
+
+
+def _flip_whole_batch(images, rng, p=0.5):
+    flags = np.full(len(images), rng.random() < p)
+    return (images[:, :, ::-1] if flags[0] else images.copy()), flags
+
+
+def _flip_global_rng(images, rng, p=0.5):
+    flags = np.random.random(len(images)) < p
+    return _mirror_where(flags, images), flags
+
+
+def _flip_fixed_seed(images, rng, p=0.5):
+    flags = np.random.default_rng(0).random(len(images)) < p
+    return _mirror_where(flags, images), flags
+
+
+def _flip_vertical(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    mask = flags.reshape((-1,) + (1,) * (images.ndim - 1))
+    return np.where(mask, images[:, ::-1], images), flags
+
+
+def _flip_batch_order(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    mask = flags.reshape((-1,) + (1,) * (images.ndim - 1))
+    return np.where(mask, images[::-1], images), flags
+
+
+def _flip_last_axis(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    mask = flags.reshape((-1,) + (1,) * (images.ndim - 1))
+    return np.where(mask, images[..., ::-1], images), flags
+
+
+def _flip_everything(images, rng, p=0.5):
+    return images[:, :, ::-1], rng.random(len(images)) < p
+
+
+def _flip_shifted(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    mask = flags.reshape((-1,) + (1,) * (images.ndim - 1))
+    return np.where(mask, np.roll(images, 1, axis=2), images), flags
+
+
+def _flip_color_only_axes(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    mask = flags[:, None, None, None] if images.ndim == 4 else flags[:, None, None]
+    mirrored = np.flip(images, axis=2) if images.ndim == 4 else np.flip(images, axis=1)
+    return np.where(mask, mirrored, images), flags
+
+
+def _flip_color_only_index(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    out = images.copy()
+    out[flags, :, :, :] = images[flags, :, ::-1, :]
+    return out, flags
+
+
+def _flip_above_p(images, rng, p=0.5):
+    flags = rng.random(len(images)) >= p
+    return _mirror_where(flags, images), flags
+
+
+def _flip_ignores_p(images, rng, p=0.5):
+    flags = rng.random(len(images)) < 0.5
+    return _mirror_where(flags, images), flags
+
+
+def _flip_in_place(images, rng, p=0.5):
+    flags = rng.random(len(images)) < p
+    images[flags] = images[flags][:, :, ::-1]
+    return images, flags
+
+
+FLIP = Catalogue(
+    "random_horizontal_flip",
+    Mistake("not_a_pair", "{name} should return a pair (flipped, flags), got {got}.",
+            _flip_returns_images_only),
+    Mistake("flags_shape", "flags has shape {got}, expected one flag per image: ({n},).",
+            _flip_column_flags),
+    Mistake("flags_not_bool", "flags should be booleans (True where the image was flipped), "
+            "got dtype {dtype}.", _flip_int_flags),
+    Mistake("not_numeric", answer=_flip_text),
+    Mistake("wrong_shape", answer=_flip_only_flagged),
+    Mistake("one_decision", "with p=0.5 your flags for {n} images are all {value}: one decision "
+            "for the whole batch? Draw one random number per image.", _flip_whole_batch),
+    Mistake("flipped_rows", "the flagged images are upside down: you reversed the rows (axis 1); "
+            "a horizontal flip reverses the width, axis 2.", _flip_vertical),
+    Mistake("flipped_batch", "you reversed the order of the images in the batch (axis 0); "
+            "a horizontal flip reverses the width of each image, axis 2.", _flip_batch_order),
+    Mistake("flipped_channels", "you reversed the last axis, which for (n, H, W, C) images is the "
+            "color channels; a horizontal flip reverses the width, axis 2.", _flip_last_axis),
+    Mistake("flipped_unflagged", "you flipped every image, also those whose flag is False: "
+            "flip only where flags is True and return the others unchanged.", _flip_everything),
+    Mistake("wrong_value", answer=_flip_shifted),
+    Mistake("dtype_changed", "flipped has dtype {got} but the images were {expected}: keep the "
+            "dtype.", _flip_to_float),
+    Mistake("global_rng", "the same rng seed gave different flags: your draw does not come from "
+            "the rng argument alone (np.random, random, or a TensorFlow/Keras random op?).",
+            _flip_global_rng),
+    Mistake("ignores_rng", "two different rng seeds gave the same flags: draw the flags from the "
+            "rng argument.", _flip_fixed_seed),
+    Mistake("gray_raised", "your function works on color batches (n, H, W, C) but not on a gray "
+            "batch (n, H, W): {error}", _flip_color_only_index),
+    Mistake("gray_wrong", "a gray batch (n, H, W) comes out wrong: the width is axis 2 in both "
+            "(n, H, W) and (n, H, W, C), so flip axis 2 whatever the number of axes.",
+            _flip_color_only_axes),
+    Mistake("flipped_above_p", "with p={p} your function flipped a fraction {fraction} of the "
+            "images, about 1 - p: flip where the draw is below p, not above.", _flip_above_p),
+    Mistake("wrong_probability", "with p={p} your function flipped a fraction {fraction} of the "
+            "images: flip each image with probability p.", _flip_ignores_p),
+    Mistake("mutated_input", answer=_flip_in_place),
+)
+
+
+def _unpack_pair(catalogue: Catalogue, name: str, result, first: str):
+    """The learner's (first, second) result as arrays, or the catalogue's named failure."""
+    if not (isinstance(result, tuple) and len(result) == 2):
+        got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+        catalogue.fail("not_a_pair", name=name, got=got)
+    try:
+        values = np.asarray(result[0])
+        if values.dtype.kind not in "biuf":
+            raise TypeError
+    except (TypeError, ValueError):
+        catalogue.fail("not_numeric", what=first, got_type=type(result[0]).__name__)
+    try:
+        second = np.asarray(result[1])
+    except (TypeError, ValueError):
+        second = np.asarray(None)
+    return values, second
+
+
+def _flip_call(fn, images, seed: int, p: float):
+    flipped, flags = _unpack_pair(FLIP, fn.__name__, fn(images, numpy_rng(seed), p=p), "flipped")
+    FLIP.expect(flags.shape == (len(images),), "flags_shape", got=flags.shape, n=len(images))
+    FLIP.expect(flags.dtype == bool, "flags_not_bool", dtype=flags.dtype)
+    return flipped, flags
+
+
+def _flags_with_global_seed(fn, images, seed: int, global_seed: int):
+    state = np.random.get_state()
+    try:
+        np.random.seed(global_seed)
+        return _flip_call(fn, images, seed, 0.5)[1]
+    finally:
+        np.random.set_state(state)
+
+
+@exercise_check("one independent decision per image from your rng, flipped along the width, "
+                "with probability p.", catalogue=FLIP, reference=reference_random_horizontal_flip)
+def check_random_horizontal_flip(random_horizontal_flip: Callable) -> None:
+    """Check ``random_horizontal_flip(images, rng, p=0.5) -> (flipped, flags)``, by properties."""
+    images = numpy_rng(5).integers(0, 256, (64, 5, 7, 3)).astype(np.uint8)
+    flipped, flags = _flip_call(random_horizontal_flip, images, 7, 0.5)
+    FLIP.expect(flags.any() and not flags.all(), "one_decision", n=len(images),
+                value=bool(flags[0]))
+    FLIP.close(flipped, _mirror_where(flags, images), what="flipped",
+               candidates={"flipped_rows": np.where(_mask(flags, images), images[:, ::-1], images),
+                           "flipped_batch": np.where(_mask(flags, images), images[::-1], images),
+                           "flipped_channels": np.where(_mask(flags, images), images[..., ::-1],
+                                                        images),
+                           "flipped_unflagged": images[:, :, ::-1]})
+    FLIP.expect(flipped.dtype == images.dtype, "dtype_changed", got=flipped.dtype,
+                expected=images.dtype)
+    FLIP.expect(np.array_equal(_flags_with_global_seed(random_horizontal_flip, images, 7, 0),
+                               _flags_with_global_seed(random_horizontal_flip, images, 7, 1)),
+                "global_rng")
+    other = _flip_call(random_horizontal_flip, images, 8, 0.5)[1]
+    FLIP.expect(not np.array_equal(flags, other), "ignores_rng")
     gray = images[..., 0]
-    cropped_gray, offsets_gray = random_crop_with_padding(gray, 2, np.random.default_rng(9))
-    gray_right = _crop_reference(gray, 2, np.asarray(offsets_gray))
-    expect(np.array_equal(np.asarray(cropped_gray), gray_right),
-           "a gray batch (n, H, W) goes wrong: pad axes 1 and 2 only, whatever the number of axes.")
-    same, _ = random_crop_with_padding(images, 0, np.random.default_rng(1))
-    expect(np.array_equal(np.asarray(same), images),
-           "with pad=0 the images should come back unchanged.")
+    try:
+        flipped_gray, flags_gray = _flip_call(random_horizontal_flip, gray, 7, 0.5)
+    except Exception as failure:  # the learner's error, already named by the decorator
+        if getattr(failure, "mistake", None) != "raised":
+            raise
+        FLIP.fail("gray_raised", error=str(failure))
+    FLIP.expect(matches(flipped_gray, _mirror_where(flags_gray, gray), rtol=0, atol=0),
+                "gray_wrong")
+    many = np.zeros((4000, 2, 2), np.uint8)
+    for p in (0.3, 0.0, 1.0):
+        fraction = float(_flip_call(random_horizontal_flip, many, 3, p)[1].mean())
+        if abs(fraction - p) > 0.03:
+            key = "flipped_above_p" if abs(fraction - (1 - p)) <= 0.03 else "wrong_probability"
+            FLIP.fail(key, p=p, fraction=f"{fraction:.3f}")
+
+
+
+# --- random_crop_with_padding: wrong answers learners write
+def _widths(images, pad):
+    return [(0, 0), (pad, pad), (pad, pad)] + [(0, 0)] * (images.ndim - 3)
+
+
+def _offsets(rng, n, pad):
+    return rng.integers(0, 2 * pad + 1, size=(n, 2))
+
+
+def _crop_returns_images_only(images, pad, rng):
+    return _crop_at(images, pad, _offsets(rng, len(images), pad))
+
+
+def _crop_flat_offsets(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    return _crop_at(images, pad, offsets), offsets.ravel()
+
+
+def _crop_float_offsets(images, pad, rng):
+    offsets = rng.uniform(0, 2 * pad + 1, size=(len(images), 2))
+    return _crop_at(images, pad, offsets.astype(int)), offsets
+
+
+def _crop_centered_shifts(images, pad, rng):
+    shifts = rng.integers(-pad, pad + 1, size=(len(images), 2))
+    return _crop_at(images, pad, shifts + pad), shifts
+
+
+def _crop_text(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    return str(_crop_at(images, pad, offsets)), offsets
+
+
+def _crop_pad_every_axis(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    padded = np.pad(images, pad)
+    height, width = images.shape[1:3]
+    return np.stack([padded[pad + i, r:r + height, c:c + width]
+                     for i, (r, c) in enumerate(offsets)]), offsets
+
+
+def _crop_edge_padding(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    padded = np.pad(images, _widths(images, pad), mode="edge")
+    height, width = images.shape[1:3]
+    return np.stack([padded[i, r:r + height, c:c + width]
+                     for i, (r, c) in enumerate(offsets)]), offsets
+
+
+def _crop_swapped(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    return _crop_at(images, pad, offsets[:, ::-1]), offsets
+
+
+def _crop_opposite_shift(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    return _crop_at(images, pad, 2 * pad - offsets), offsets
+
+
+def _crop_wraps_around(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    return np.stack([np.roll(image, (pad - r, pad - c), axis=(0, 1))
+                     for image, (r, c) in zip(images, offsets)]), offsets
+
+
+def _crop_pad_after_only(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    padded = np.pad(images, [(0, 0), (0, 2 * pad), (0, 2 * pad)] + [(0, 0)] * (images.ndim - 3))
+    height, width = images.shape[1:3]
+    return np.stack([padded[i, r:r + height, c:c + width]
+                     for i, (r, c) in enumerate(offsets)]), offsets
+
+
+def _crop_no_crop(images, pad, rng):
+    return images.copy(), _offsets(rng, len(images), pad)
+
+
+def _crop_to_float(images, pad, rng):
+    cropped, offsets = reference_random_crop_with_padding(images, pad, rng)
+    return cropped.astype(float), offsets
+
+
+def _crop_same_window(images, pad, rng):
+    offsets = np.repeat(rng.integers(0, 2 * pad + 1, size=(1, 2)), len(images), axis=0)
+    return _crop_at(images, pad, offsets), offsets
+
+
+def _crop_global_rng(images, pad, rng):
+    offsets = np.random.randint(0, 2 * pad + 1, size=(len(images), 2))
+    return _crop_at(images, pad, offsets), offsets
+
+
+def _crop_fixed_seed(images, pad, rng):
+    offsets = np.random.default_rng(0).integers(0, 2 * pad + 1, size=(len(images), 2))
+    return _crop_at(images, pad, offsets), offsets
+
+
+def _crop_color_only(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    padded = np.pad(images, [(0, 0), (pad, pad), (pad, pad), (0, 0)])
+    height, width = images.shape[1:3]
+    return np.stack([padded[i, r:r + height, c:c + width]
+                     for i, (r, c) in enumerate(offsets)]), offsets
+
+
+def _crop_gray_wrong(images, pad, rng):
+    offsets = _offsets(rng, len(images), pad)
+    if images.ndim == 4:
+        return _crop_at(images, pad, offsets), offsets
+    padded = np.pad(images, [(0, 0), (0, 0), (pad, pad)])
+    height, width = images.shape[1:3]
+    return np.stack([padded[i, :, c:c + width] for i, (r, c) in enumerate(offsets)]), offsets
+
+
+def _crop_never_far_edge(images, pad, rng):
+    offsets = rng.integers(0, 2 * pad, size=(len(images), 2))
+    return _crop_at(images, pad, offsets), offsets
+
+
+def _crop_rows_equal_cols(images, pad, rng):
+    rows = rng.integers(0, 2 * pad + 1, size=len(images))
+    offsets = np.stack([rows, rows], axis=1)
+    return _crop_at(images, pad, offsets), offsets
+
+
+def _crop_clipped(images, pad, rng):
+    offsets = np.minimum(rng.integers(0, 2 * pad + 2, size=(len(images), 2)), 2 * pad)
+    return _crop_at(images, pad, offsets), offsets
+
+
+def _crop_in_place(images, pad, rng):
+    cropped, offsets = reference_random_crop_with_padding(images, pad, rng)
+    images[...] = cropped
+    return images, offsets
+
+
+CROP = Catalogue(
+    "random_crop_with_padding",
+    Mistake("not_a_pair", "{name} should return a pair (cropped, offsets), got {got}.",
+            _crop_returns_images_only),
+    Mistake("offsets_shape", "offsets has shape {got}, expected one (row, column) pair per "
+            "image: ({n}, 2).", _crop_flat_offsets),
+    Mistake("offsets_not_int", "offsets should be integers (pixel positions), got dtype "
+            "{dtype}.", _crop_float_offsets),
+    Mistake("offsets_out_of_range", "offsets should lie in 0..2*pad = 0..{top} (offset pad "
+            "means no shift), got values from {low} to {high}.", _crop_centered_shifts),
+    Mistake("not_numeric", answer=_crop_text),
+    Mistake("wrong_shape", answer=_crop_pad_every_axis),
+    Mistake("edge_padding", "you padded by repeating the edge pixels: pad with zeros.",
+            _crop_edge_padding),
+    Mistake("swapped_offsets", "rows and columns are swapped: offsets[:, 0] is the row "
+            "(height) offset, offsets[:, 1] the column.", _crop_swapped),
+    Mistake("opposite_shift", "your windows move the opposite way: offset (0, 0) is the "
+            "window at the top-left corner of the padded image.", _crop_opposite_shift),
+    Mistake("wraps_around", "your pixels wrap around the edges (np.roll?): the pixels that "
+            "enter at the edges should be the zero padding.", _crop_wraps_around),
+    Mistake("not_cropped", "cropped equals the input although the offsets are not all pad: "
+            "cut the window at offsets[i] out of the padded image.", _crop_no_crop),
+    Mistake("wrong_value", answer=_crop_pad_after_only),
+    Mistake("dtype_changed", "cropped has dtype {got} but the images were {expected}: keep the "
+            "dtype.", _crop_to_float),
+    Mistake("same_window", "every image got the same window: draw one offset pair per image.",
+            _crop_same_window),
+    Mistake("global_rng", "the same rng seed gave different offsets: your draw does not come "
+            "from the rng argument alone (np.random, random, or a TensorFlow random op?).",
+            _crop_global_rng),
+    Mistake("ignores_rng", "two different rng seeds gave the same offsets: draw the offsets "
+            "from the rng argument.", _crop_fixed_seed),
+    Mistake("gray_raised", "your function works on color batches (n, H, W, C) but not on a gray "
+            "batch (n, H, W): {error}", _crop_color_only),
+    Mistake("gray_wrong", "a gray batch (n, H, W) comes out wrong: pad and crop axes 1 and 2, "
+            "whatever the number of axes.", _crop_gray_wrong),
+    Mistake("never_far_edge", "over {n} images your offsets never reach 2*pad = {top}: there "
+            "are 2*pad + 1 positions along each axis, 0 to 2*pad.", _crop_never_far_edge),
+    Mistake("rows_equal_cols", "the row and column offsets are equal for every image: draw "
+            "them independently.", _crop_rows_equal_cols),
+    Mistake("not_uniform", "the {positions} window positions along each axis should be equally "
+            "likely, but over {n} images position {where} came up a fraction {fraction} of the "
+            "time (expected {expected}).", _crop_clipped),
+    Mistake("mutated_input", answer=_crop_in_place),
+)
+
+
+def _crop_call(fn, images, pad: int, seed: int):
+    cropped, offsets = _unpack_pair(CROP, fn.__name__, fn(images, pad, numpy_rng(seed)), "cropped")
+    CROP.expect(offsets.shape == (len(images), 2), "offsets_shape", got=offsets.shape,
+                n=len(images))
+    CROP.expect(offsets.dtype.kind in "iu", "offsets_not_int", dtype=offsets.dtype)
+    CROP.expect(offsets.min() >= 0 and offsets.max() <= 2 * pad, "offsets_out_of_range",
+                top=2 * pad, low=offsets.min(), high=offsets.max())
+    return cropped, offsets.astype(int)
+
+
+def _offsets_with_global_seed(fn, images, pad: int, seed: int, global_seed: int):
+    state = np.random.get_state()
+    try:
+        np.random.seed(global_seed)
+        return _crop_call(fn, images, pad, seed)[1]
+    finally:
+        np.random.set_state(state)
+
+
+def _check_offset_distribution(fn, pad: int = 2, n: int = 3000) -> None:
+    """Over many images: both ends reached, rows and columns independent, positions uniform."""
+    offsets = _crop_call(fn, np.zeros((n, 2, 2), np.uint8), pad, 3)[1]
+    CROP.expect(offsets.max() == 2 * pad, "never_far_edge", n=n, top=2 * pad)
+    CROP.expect(not np.array_equal(offsets[:, 0], offsets[:, 1]), "rows_equal_cols")
+    positions = 2 * pad + 1
+    for axis in (0, 1):
+        share = np.bincount(offsets[:, axis], minlength=positions) / n
+        where = int(np.argmax(np.abs(share - 1 / positions)))
+        CROP.expect(abs(share[where] - 1 / positions) <= 0.04, "not_uniform", positions=positions,
+                    n=n, where=where, fraction=f"{share[where]:.3f}",
+                    expected=f"{1 / positions:.3f}")
+
+
+@exercise_check("zero padding, one independent uniform window per image from your rng, dtype "
+                "kept.", catalogue=CROP, reference=reference_random_crop_with_padding)
+def check_random_crop_with_padding(random_crop_with_padding: Callable) -> None:
+    """Check ``random_crop_with_padding(images, pad, rng) -> (cropped, offsets)``, by properties."""
+    images = numpy_rng(4).integers(1, 256, (40, 6, 5, 3)).astype(np.uint8)
+    pad = 2
+    cropped, offsets = _crop_call(random_crop_with_padding, images, pad, 9)
+    CROP.expect(len(np.unique(offsets, axis=0)) > 1, "same_window")
+    edge = np.stack([np.pad(image, [(pad, pad), (pad, pad), (0, 0)], mode="edge")[r:r + 6, c:c + 5]
+                     for image, (r, c) in zip(images, offsets)])
+    rolled = np.stack([np.roll(image, (pad - r, pad - c), axis=(0, 1))
+                       for image, (r, c) in zip(images, offsets)])
+    CROP.close(cropped, _crop_at(images, pad, offsets), what="cropped",
+               candidates={"edge_padding": edge,
+                           "swapped_offsets": _crop_at(images, pad, offsets[:, ::-1]),
+                           "opposite_shift": _crop_at(images, pad, 2 * pad - offsets),
+                           "wraps_around": rolled, "not_cropped": images})
+    CROP.expect(cropped.dtype == images.dtype, "dtype_changed", got=cropped.dtype,
+                expected=images.dtype)
+    CROP.expect(np.array_equal(
+        _offsets_with_global_seed(random_crop_with_padding, images, pad, 9, 0),
+        _offsets_with_global_seed(random_crop_with_padding, images, pad, 9, 1)), "global_rng")
+    other = _crop_call(random_crop_with_padding, images, pad, 10)[1]
+    CROP.expect(not np.array_equal(offsets, other), "ignores_rng")
+    gray = images[..., 0]
+    try:
+        cropped_gray, offsets_gray = _crop_call(random_crop_with_padding, gray, pad, 9)
+    except Exception as failure:  # the learner's error, already named by the decorator
+        if getattr(failure, "mistake", None) != "raised":
+            raise
+        CROP.fail("gray_raised", error=str(failure))
+    CROP.expect(matches(cropped_gray, _crop_at(gray, pad, offsets_gray), rtol=0, atol=0),
+                "gray_wrong")
+    _check_offset_distribution(random_crop_with_padding)
+    unchanged, _ = _crop_call(random_crop_with_padding, images, 0, 1)
+    CROP.close(unchanged, images, what="cropped with pad=0")

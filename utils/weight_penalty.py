@@ -1,9 +1,9 @@
 """Chapter 2 (first notebook): L1 and L2 weight penalties, derived.
 
-What the learner does not write: the checks of the chapter's exercises, the
-penalty conventions of the different libraries as one table of coefficients,
-a small sparse-regression problem with a proximal-gradient (ISTA) solver, and
-the L1-vs-L2 geometry drawings and explorer.
+What the learner does not write: the chapter's exercises' references, catalogues
+of mistakes and checks; the penalty conventions of the different libraries as
+one table of coefficients; a small sparse-regression problem with a
+proximal-gradient (ISTA) solver; the L1-vs-L2 geometry drawings and explorer.
 
 Conventions: every L2 convention below is written as ``c * sum(w**2)``; the
 course's own (Andrew Ng's notes) is ``lambd / (2 m) * sum ||W||_F^2``.
@@ -14,127 +14,337 @@ from collections.abc import Callable
 
 import numpy as np
 
-from utils.checks import exercise_check, expect, expect_close
-from utils.plotting import COLORS, new_figure, show_in
+from utils.checks import Catalogue, CheckFailed, Mistake, exercise_check
+from utils.plotting import COLORS, explorer, explorer_factory, fast_figure
 from utils.validation import (
     as_float_array,
     require_nonnegative,
+    require_nonnegative_int,
     require_positive_int,
     require_same_length,
+    require_same_shape,
 )
+
+
+# ------------------------------------------------------------------ references
+def _weight_list(name: str, weights) -> list[np.ndarray]:
+    """``weights`` as a non-empty list of finite float arrays (a lone array is refused)."""
+    if isinstance(weights, np.ndarray) or not isinstance(weights, (list, tuple)):
+        raise TypeError(f"{name} must be a list of weight arrays (one per layer), "
+                        f"got {type(weights).__name__}")
+    if not weights:
+        raise ValueError(f"{name} is empty: pass a list with at least one weight array")
+    return [as_float_array(f"{name}[{i}]", W) for i, W in enumerate(weights)]
+
+
+def _finite_number(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+            or np.ndim(value) != 0:
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return float(value)
+
+
+def reference_compute_cost_with_l2(data_cost, weights, lambd, m) -> float:
+    """The course's answer to exercise 1: data_cost + lambd/(2m) sum_l ||W_l||_F^2."""
+    data_cost = _finite_number("data_cost", data_cost)
+    weights = _weight_list("weights", weights)
+    lambd, m = require_nonnegative("lambd", lambd), require_positive_int("m", m)
+    return data_cost + lambd / (2 * m) * float(sum(np.sum(W ** 2) for W in weights))
+
+
+def reference_l2_grad(dW, W, lambd, m) -> np.ndarray:
+    """The course's answer to exercise 2: dW + (lambd/m) W, a new array."""
+    dW, W = as_float_array("dW", dW), as_float_array("W", W)
+    require_same_shape("dW", dW, "W", W)
+    lambd, m = require_nonnegative("lambd", lambd), require_positive_int("m", m)
+    return dW + (lambd / m) * W
+
+
+def reference_soft_threshold(w, t) -> np.ndarray:
+    """The course's answer to exercise 3: sign(w) max(|w| - t, 0), the proximal step of t|w|."""
+    w = as_float_array("w", w)
+    t = require_nonnegative("t", t)
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+# ------------------------------------------------------------------ catalogues of mistakes
+# Each wrong answer below is what a learner could plausibly write; the check must
+# name it with its message (tests/test_catalogues.py runs every one).
+def _sq(weights):
+    return sum(np.sum(W ** 2) for W in weights)
+
+
+def _cost_in_place(data_cost, weights, lambd, m):
+    total = 0.0
+    for W in weights:
+        W **= 2
+        total += W.sum()
+    return data_cost + lambd / (2 * m) * total
+
+
+COST = Catalogue(
+    "compute_cost_with_l2",
+    Mistake("no_half", "the penalty is twice too large: did you forget the 1/2 in lambd/(2m)? "
+            "(it is there to cancel the 2 of the derivative)",
+            lambda dc, ws, lambd, m: dc + lambd / m * _sq(ws)),
+    Mistake("no_m", "the penalty is m times too large: did you forget to divide by m "
+            "(the number of examples)?",
+            lambda dc, ws, lambd, m: dc + lambd / 2 * _sq(ws)),
+    Mistake("keras_convention", "both the 1/2 and the 1/m are missing: lambd * sum w^2 is "
+            "Keras's l2(lambd) convention, the course's is lambd/(2m) * sum w^2.",
+            lambda dc, ws, lambd, m: dc + lambd * _sq(ws)),
+    Mistake("lambd_over_2_times_m", "`lambd / 2 * m` multiplies by m (Python reads it as "
+            "(lambd / 2) * m): write `lambd / (2 * m)`.",
+            lambda dc, ws, lambd, m: dc + lambd / 2 * m * _sq(ws)),
+    Mistake("l1_penalty", "you summed |w| (the L1 penalty): the L2 penalty sums w**2.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * sum(np.sum(np.abs(W)) for W in ws)),
+    Mistake("norm_not_squared", "you added the Frobenius norms without squaring them: the "
+            "penalty is ||W||_F^2 = np.sum(W ** 2) per layer.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * sum(np.linalg.norm(W) for W in ws)),
+    Mistake("first_layer_only", "only the first layer is penalized: add the squared norms of "
+            "every matrix in weights.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * np.sum(ws[0] ** 2)),
+    Mistake("last_layer_only", "only the last layer is penalized: add the squared norms of "
+            "every matrix in weights.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * np.sum(ws[-1] ** 2)),
+    Mistake("skipped_first_layer", "the first layer is missing from the penalty (weights[1:]?): "
+            "the sum runs over every matrix, weights[0] included.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * _sq(ws[1:])),
+    Mistake("no_data_cost", "you returned the penalty alone: the function returns the whole "
+            "cost J, data_cost plus the penalty.",
+            lambda dc, ws, lambd, m: lambd / (2 * m) * _sq(ws)),
+    Mistake("mean_not_sum", "you averaged the squares (np.mean) instead of summing them.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * sum(np.mean(W ** 2) for W in ws)),
+    Mistake("per_layer_not_summed", "you returned one cost per layer: add the layers' squared "
+            "norms up into one number.",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * np.array([np.sum(W ** 2)
+                                                                      for W in ws])),
+    Mistake("one_array_sum", "your code treats weights as one array, which fails when the "
+            "layers have different shapes: sum each matrix separately, "
+            "sum(np.sum(W ** 2) for W in weights).",
+            lambda dc, ws, lambd, m: dc + lambd / (2 * m) * np.sum(np.square(ws))),
+    Mistake("mutated_input", answer=_cost_in_place),
+    Mistake("not_numeric", answer=lambda dc, ws, lambd, m: "J"),
+    Mistake("wrong_shape", answer=lambda dc, ws, lambd, m: np.full(2, dc + lambd / (2 * m)
+                                                                   * _sq(ws))),
+    Mistake("wrong_value", answer=lambda dc, ws, lambd, m: dc + lambd / (2 * m) * _sq(ws) + 0.1),
+)
+
+
+def _grad_in_place(dW, W, lambd, m):
+    dW += (lambd / m) * W
+    return dW
+
+
+def _grad_returns_dW_when_no_penalty(dW, W, lambd, m):
+    if lambd == 0:
+        return dW
+    return dW + (lambd / m) * W
+
+
+GRAD = Catalogue(
+    "l2_grad",
+    Mistake("factor_2_over_m", "the penalty's gradient is twice too large: "
+            "d/dW [lambd/(2m) ||W||^2] = (lambd/m) W, the 2 cancels the 1/2.",
+            lambda dW, W, lambd, m: dW + 2 * lambd / m * W),
+    Mistake("no_m", "the penalty's gradient is m times too large: did you forget to divide "
+            "by m?", lambda dW, W, lambd, m: dW + lambd * W),
+    Mistake("half_factor", "the factor is lambd/(2m): the 2 of the derivative cancels the 1/2, "
+            "leaving lambd/m.", lambda dW, W, lambd, m: dW + lambd / (2 * m) * W),
+    Mistake("wrong_sign", "wrong sign: the penalty's gradient (lambd/m) W is added to dW "
+            "(the update then subtracts the whole gradient).",
+            lambda dW, W, lambd, m: dW - lambd / m * W),
+    Mistake("l1_sign", "sign(W) is the L1 penalty's (sub)gradient; the L2 penalty's gradient "
+            "is (lambd/m) * W itself.", lambda dW, W, lambd, m: dW + lambd / m * np.sign(W)),
+    Mistake("no_data_gradient", "you returned the penalty's gradient alone: return dW plus "
+            "(lambd/m) * W.", lambda dW, W, lambd, m: lambd / m * W),
+    Mistake("penalized_dW", "you added (lambd/m) * dW: the penalty's gradient is (lambd/m) "
+            "times the weights W, not times the data gradient.",
+            lambda dW, W, lambd, m: dW + lambd / m * dW),
+    Mistake("returned_update", "you returned an updated W (W minus a step): l2_grad returns "
+            "the gradient dW + (lambd/m) * W, the update happens elsewhere.",
+            lambda dW, W, lambd, m: W - 0.01 * (dW + lambd / m * W)),
+    Mistake("returned_dW_itself", "with lambd=0 you returned the dW you were given, not a new "
+            "array: a caller that changes the result would change its dW too; return "
+            "dW + (lambd / m) * W for every lambd.", _grad_returns_dW_when_no_penalty),
+    Mistake("mutated_input", answer=_grad_in_place),
+    Mistake("not_numeric", answer=lambda dW, W, lambd, m: "gradient"),
+    Mistake("wrong_shape", answer=lambda dW, W, lambd, m: np.sum(dW + lambd / m * W, axis=0)),
+    Mistake("wrong_value", answer=lambda dW, W, lambd, m: dW + lambd / m * W + 0.01),
+)
+
+
+def _soft_in_place(w, t):
+    w[np.abs(w) <= t] = 0.0
+    w -= t * np.sign(w)
+    return w
+
+
+def _soft_vector_only(w, t):
+    return np.array([np.sign(v) * max(abs(v) - t, 0.0) for v in w])
+
+
+def _soft_flattened(w, t):
+    return np.array([np.sign(v) * max(abs(v) - t, 0.0) for v in np.ravel(w)])
+
+
+def _soft(w, t):
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+SOFT = Catalogue(
+    "soft_threshold",
+    Mistake("no_negative_side", "negative weights should move up towards 0 too: "
+            "sign(w) * max(|w| - t, 0), not max(w - t, 0).",
+            lambda w, t: np.maximum(w - t, 0.0)),
+    Mistake("crosses_zero", "weights smaller than t crossed zero: clip at 0 with "
+            "max(|w| - t, 0) instead of computing w - t * sign(w).",
+            lambda w, t: w - t * np.sign(w)),
+    Mistake("l2_shrink", "this is the L2 step w / (1 + t), which never gives exact zeros.",
+            lambda w, t: w / (1 + t)),
+    Mistake("hard_threshold", "this is hard thresholding (keep w when |w| > t, else 0): the L1 "
+            "step also moves the surviving weights by t towards 0.",
+            lambda w, t: w * (np.abs(w) > t)),
+    Mistake("sign_lost", "negative weights came out positive: multiply max(|w| - t, 0) by "
+            "np.sign(w) to put the sign back.", lambda w, t: np.maximum(np.abs(w) - t, 0.0)),
+    Mistake("elastic_mix", "you also divided by (1 + t): that is the elastic-net step (L1 "
+            "then the L2 shrink); soft_threshold is the L1 step alone.",
+            lambda w, t: _soft(w, t) / (1 + t)),
+    Mistake("half_threshold", "the threshold is t, not t/2: the L1 penalty t|w| has no square, "
+            "so no 1/2 to cancel.", lambda w, t: _soft(w, t / 2)),
+    Mistake("vector_only", "soft_threshold works on a vector but fails on a (2, 7) matrix: "
+            "use element-wise NumPy (np.sign, np.abs, np.maximum) so that any shape works.",
+            _soft_vector_only),
+    Mistake("mutated_input", answer=_soft_in_place),
+    Mistake("not_numeric", answer=lambda w, t: "w"),
+    Mistake("wrong_shape", answer=_soft_flattened),
+    Mistake("wrong_value", answer=lambda w, t: _soft(w, t) + 0.01),
+)
+
 
 # ------------------------------------------------------------------ checks
 _RNG = np.random.default_rng(20)
-_WEIGHTS = [_RNG.normal(0, 1, (3, 4)), _RNG.normal(0, 1, (4, 2)), _RNG.normal(0, 1, (2, 1))]
+_WEIGHTS = (_RNG.normal(0, 1, (3, 4)), _RNG.normal(0, 1, (4, 2)), _RNG.normal(0, 1, (2, 1)))
+_SAME_SHAPE_WEIGHTS = (np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[2.0, 0.0], [-1.0, 1.5]]))
 _DATA_COST, _LAMBD, _M = 0.6931, 0.7, 5
 
 
-def _sumsq(weights) -> float:
-    return float(sum(np.sum(np.square(W)) for W in weights))
+def _retry_after_raised(failure: CheckFailed, retry: Callable[[], object], expected) -> object:
+    """When the learner's function raised, run ``retry`` (the same function on easier
+    input); returns its result if it is right there, else re-raises ``failure``."""
+    if failure.mistake != "raised":
+        raise failure
+    try:
+        result = retry()
+    except CheckFailed:
+        raise failure from None
+    if not (np.shape(result) == np.shape(expected) and np.allclose(result, expected)):
+        raise failure
+    return result
 
 
-@exercise_check("data cost + lambd/(2m) times the squared Frobenius norms of every layer.")
+@exercise_check("data cost + lambd/(2m) times the squared Frobenius norms of every layer.",
+                catalogue=COST, reference=reference_compute_cost_with_l2)
 def check_compute_cost_with_l2(compute_cost_with_l2: Callable) -> None:
-    """Check ``compute_cost_with_l2(data_cost, weights, lambd, m)``."""
+    """Check ``compute_cost_with_l2(data_cost, weights, lambd, m)`` on three layers of
+    different shapes."""
     weights = [W.copy() for W in _WEIGHTS]
     dc, lambd, m = _DATA_COST, _LAMBD, _M
-    squares = _sumsq(weights)
-    right = dc + lambd / (2 * m) * squares
-    mistakes = {
-        "did you forget the 1/2 in lambd/(2m)? (its job is to cancel the 2 of the derivative)":
-            dc + lambd / m * squares,
-        "did you forget to divide by m (the number of examples)?":
-            dc + lambd / 2 * squares,
-        "both the 1/2 and the 1/m are missing (that is Keras's l2(lambd) convention, not "
-        "the course's).": dc + lambd * squares,
-        "did you use |w| (the L1 penalty) instead of w**2?":
-            dc + lambd / (2 * m) * sum(np.sum(np.abs(W)) for W in weights),
-        "did you use the Frobenius norm without squaring it? The penalty is ||W||_F^2 = sum w^2.":
-            dc + lambd / (2 * m) * sum(np.linalg.norm(W) for W in weights),
-        "only the first layer is penalized: sum the squared norms of *every* matrix in weights.":
-            dc + lambd / (2 * m) * np.sum(weights[0] ** 2),
-        "only the last layer is penalized: sum the squared norms of *every* matrix in weights.":
-            dc + lambd / (2 * m) * np.sum(weights[-1] ** 2),
-        "did you forget to add the data cost? The function returns the whole cost J.":
-            lambd / (2 * m) * squares,
-        "did you average the squares (np.mean) instead of summing them?":
-            dc + lambd / (2 * m) * sum(np.mean(W ** 2) for W in weights),
-    }
-    got = compute_cost_with_l2(dc, weights, lambd, m)
-    expect(got is None or np.ndim(got) == 0, "the cost should be one number, not an array.")
-    expect_close(got, right, what=f"the cost for lambd={lambd}, m={m} and three layers",
-                 mistakes=mistakes)
-    expect(all(np.array_equal(a, b) for a, b in zip(weights, _WEIGHTS)),
-           "compute_cost_with_l2 changed the weight matrices it was given: compute, don't modify.")
-    expect_close(compute_cost_with_l2(dc, weights, 0.0, m), dc,
-                 what="the cost with lambd=0 (it should be the data cost alone)")
-    one = [np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])]
-    expect_close(compute_cost_with_l2(0.0, one, 2.0, 2), 45.5,
-                 what="the penalty of [[1,2,3],[4,5,6]] with lambd=2, m=2 (sum w^2 = 91)")
+    per_layer = np.array([np.sum(W ** 2) for W in weights])
+    c = lambd / (2 * m)
+    right = dc + c * per_layer.sum()
+    try:
+        got = compute_cost_with_l2(dc, weights, lambd, m)
+    except CheckFailed as failure:  # fails only when the layers' shapes differ?
+        same = list(_SAME_SHAPE_WEIGHTS)
+        _retry_after_raised(failure, lambda: compute_cost_with_l2(dc, same, lambd, m),
+                            dc + c * _sq(same))
+        COST.fail("one_array_sum")
+    what = f"the cost J (one number) for lambd={lambd}, m={m} and three layers"
+    COST.close(got, right, what=what, candidates={
+        "no_half": dc + lambd / m * per_layer.sum(),
+        "no_m": dc + lambd / 2 * per_layer.sum(),
+        "keras_convention": dc + lambd * per_layer.sum(),
+        "lambd_over_2_times_m": dc + lambd / 2 * m * per_layer.sum(),
+        "l1_penalty": dc + c * sum(np.sum(np.abs(W)) for W in weights),
+        "norm_not_squared": dc + c * sum(np.linalg.norm(W) for W in weights),
+        "first_layer_only": dc + c * per_layer[0],
+        "last_layer_only": dc + c * per_layer[-1],
+        "skipped_first_layer": dc + c * per_layer[1:].sum(),
+        "no_data_cost": c * per_layer.sum(),
+        "mean_not_sum": dc + c * sum(np.mean(W ** 2) for W in weights),
+        "per_layer_not_summed": dc + c * per_layer,
+    })
 
 
-@exercise_check("dW + (lambd/m) W, a new array, and it matches the numerical gradient.")
+def _update_coefficients(got, W, dW):
+    """(a, b) when ``got`` is exactly a W + b dW, else None."""
+    basis = np.column_stack([np.ravel(W), np.ravel(dW)])
+    try:
+        target = np.asarray(got, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return None
+    if target.shape != (basis.shape[0],):
+        return None
+    coefficients, *_ = np.linalg.lstsq(basis, target, rcond=None)
+    if not np.allclose(basis @ coefficients, target, rtol=1e-6, atol=1e-9):
+        return None
+    return coefficients
+
+
+@exercise_check("dW + (lambd/m) W, a new array even when lambd is 0.",
+                catalogue=GRAD, reference=reference_l2_grad)
 def check_l2_grad(l2_grad: Callable) -> None:
-    """Check ``l2_grad(dW, W, lambd, m) -> dW + (lambd/m) W``."""
+    """Check ``l2_grad(dW, W, lambd, m) -> dW + (lambd/m) W`` (a new array)."""
     rng = np.random.default_rng(3)
     W, dW = rng.normal(0, 1, (4, 3)), rng.normal(0, 0.1, (4, 3))
     lambd, m = 0.7, 5
-    W0, dW0 = W.copy(), dW.copy()
-    right = dW0 + lambd / m * W0
-    mistakes = {
-        "the factor is 2*lambd/m: did you drop the 1/2 from the cost before differentiating? "
-        "d/dW [lambd/(2m) ||W||^2] = (lambd/m) W.": dW0 + 2 * lambd / m * W0,
-        "did you forget to divide by m?": dW0 + lambd * W0,
-        "the factor is lambd/(2m): the 2 of the derivative cancels the 1/2, leaving lambd/m.":
-            dW0 + lambd / (2 * m) * W0,
-        "wrong sign: the penalty's gradient points away from zero, so it is *added* "
-        "(the update then subtracts it).": dW0 - lambd / m * W0,
-        "sign(W) is the L1 penalty's (sub)gradient; the L2 penalty's gradient is W itself.":
-            dW0 + lambd / m * np.sign(W0),
-        "did you forget the data gradient dW? Return dW plus the penalty's gradient.":
-            lambd / m * W0,
-    }
     got = l2_grad(dW, W, lambd, m)
-    expect(np.array_equal(W, W0), "l2_grad changed W: it should only compute a gradient.")
-    expect(np.array_equal(dW, dW0),
-           "l2_grad changed dW in place (dW += ...): return a new array, dW + (lambd/m) * W.")
-    expect_close(got, right, what=f"l2_grad for lambd={lambd}, m={m}", mistakes=mistakes)
-    # A property, not only a value: the gradient of the penalty alone is numerical.
-    from utils.numpy_net import numerical_gradient, relative_error
+    coefficients = _update_coefficients(got, W, dW)
+    GRAD.expect(coefficients is None or not (abs(coefficients[0] - 1) < 0.5
+                                             and coefficients[1] < 0), "returned_update")
+    GRAD.close(got, dW + lambd / m * W, what=f"l2_grad for lambd={lambd}, m={m}", candidates={
+        "factor_2_over_m": dW + 2 * lambd / m * W,
+        "no_m": dW + lambd * W,
+        "half_factor": dW + lambd / (2 * m) * W,
+        "wrong_sign": dW - lambd / m * W,
+        "l1_sign": dW + lambd / m * np.sign(W),
+        "no_data_gradient": lambd / m * W,
+        "penalized_dW": dW + lambd / m * dW,
+    })
+    got_zero = l2_grad(dW, W, 0.0, m)
+    GRAD.close(got_zero, dW, what="l2_grad with lambd=0 (it should equal dW)")
+    given_dW = l2_grad.received[0]  # the copy of dW the learner's function was handed
+    GRAD.expect(not np.shares_memory(np.asarray(got_zero), given_dW), "returned_dW_itself")
 
-    def penalty(w):
-        return lambd / (2 * m) * np.sum(w ** 2)
 
-    numeric = numerical_gradient(penalty, W.copy())
-    error = relative_error(l2_grad(np.zeros_like(W), W, lambd, m), numeric)
-    expect(error < 1e-7, f"l2_grad(0, W, ...) differs from the numerical gradient of "
-                         f"lambd/(2m)||W||^2 (relative error {error:.1e}).")
-    expect_close(l2_grad(dW, W, 0.0, m), dW0, what="l2_grad with lambd=0 (it should be dW)")
-
-
-@exercise_check("sign(w) max(|w| - t, 0): small weights become exactly 0, the rest move by t.")
+@exercise_check("sign(w) max(|w| - t, 0): small weights become exactly 0, the rest move by t.",
+                catalogue=SOFT, reference=reference_soft_threshold)
 def check_soft_threshold(soft_threshold: Callable) -> None:
-    """Check ``soft_threshold(w, t) -> sign(w) * max(|w| - t, 0)`` element-wise."""
+    """Check ``soft_threshold(w, t) -> sign(w) * max(|w| - t, 0)`` element-wise, any shape."""
     w = np.array([-2.0, -0.5, -0.1, 0.0, 0.05, 0.3, 1.5])
-    w0, t = w.copy(), 0.4
-    right = np.sign(w0) * np.maximum(np.abs(w0) - t, 0.0)
-    mistakes = {
-        "negative weights should move up towards 0 too: use sign(w) * max(|w| - t, 0), "
-        "not max(w - t, 0).": np.maximum(w0 - t, 0.0),
-        "weights smaller than t crossed zero: clip at 0 (max(|w| - t, 0)) instead of "
-        "w - t*sign(w).": w0 - t * np.sign(w0),
-        "this is the L2 shrink w/(1+t): it never gives exact zeros.": w0 / (1 + t),
-        "this is hard thresholding (keep w when |w| > t, else 0): the L1 step also moves the "
-        "survivors by t.": w0 * (np.abs(w0) > t),
-        "did you use the absolute value without putting the sign back?":
-            np.maximum(np.abs(w0) - t, 0.0),
-    }
-    got = soft_threshold(w, t)
-    expect(np.array_equal(w, w0), "soft_threshold changed its input w in place.")
-    expect_close(got, right, what=f"soft_threshold(w, t={t})", mistakes=mistakes)
-    expect_close(soft_threshold(w, 0.0), w0, what="soft_threshold with t=0 (it should be w)")
-    got_matrix = soft_threshold(np.tile(w0, (2, 1)), t)
-    expect_close(got_matrix, np.tile(right, (2, 1)), what="soft_threshold on a (2, 7) matrix")
+    t = 0.4
+    right = _soft(w, t)
+    SOFT.close(soft_threshold(w, t), right, what=f"soft_threshold(w, t={t})", candidates={
+        "no_negative_side": np.maximum(w - t, 0.0),
+        "crosses_zero": w - t * np.sign(w),
+        "l2_shrink": w / (1 + t),
+        "hard_threshold": w * (np.abs(w) > t),
+        "sign_lost": np.maximum(np.abs(w) - t, 0.0),
+        "elastic_mix": right / (1 + t),
+        "half_threshold": _soft(w, t / 2),
+    })
+    SOFT.close(soft_threshold(w, 0.0), w, what="soft_threshold with t=0 (it should return w)")
+    matrix = np.tile(w, (2, 1))
+    try:
+        got_matrix = soft_threshold(matrix, t)
+    except CheckFailed as failure:
+        if failure.mistake != "raised":
+            raise
+        SOFT.fail("vector_only")
+    SOFT.close(got_matrix, np.tile(right, (2, 1)), what="soft_threshold on a (2, 7) matrix")
 
 
 # ------------------------------------------------------------------ conventions
@@ -147,17 +357,22 @@ CONVENTIONS = {
 }
 
 
+def _convention(name: str, value) -> str:
+    if not isinstance(value, str) or value not in CONVENTIONS:
+        raise ValueError(f"{name} must be one of {list(CONVENTIONS)}, got {value!r}")
+    return value
+
+
 def l2_coefficient(convention: str, lambd: float, m: int | None = None) -> float:
     """The ``c`` of ``c * sum(w**2)`` that ``lambd`` means in ``convention``.
 
     ``convention`` is one of ``CONVENTIONS``; "course notes" needs ``m``.
-    ("tf.nn.l2_loss" means ``lambd * tf.nn.l2_loss(w)`` as in seed 002;
+    ("tf.nn.l2_loss" means ``lambd * tf.nn.l2_loss(w)`` as in article 002;
     "pytorch weight_decay" means SGD's ``weight_decay=lambd``, which adds
     ``lambd * w`` to the gradient, the gradient of ``lambd/2 * sum w^2``.)
     """
     lambd = require_nonnegative("lambd", lambd)
-    if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {list(CONVENTIONS)}, got {convention!r}")
+    convention = _convention("convention", convention)
     if convention == "course notes":
         if m is None:
             raise ValueError("the course-notes convention lambd/(2m) needs m (examples)")
@@ -169,9 +384,10 @@ def l2_coefficient(convention: str, lambd: float, m: int | None = None) -> float
 
 def convert_l2(lambd: float, source: str, target: str, m: int | None = None) -> float:
     """The lambd of ``target`` convention giving the same penalty as ``lambd`` in ``source``."""
+    _convention("source", source)
+    _convention("target", target)
     c = l2_coefficient(source, lambd, m)
-    per_unit = l2_coefficient(target, 1.0, m)
-    return c / per_unit
+    return c / l2_coefficient(target, 1.0, m)
 
 
 # ------------------------------------------------------------------ sparse regression
@@ -186,7 +402,7 @@ def make_sparse_regression(n: int = 100, d: int = 40, k: int = 5, noise: float =
     if k > d:
         raise ValueError(f"k (relevant features) must be <= d (features), got k={k}, d={d}")
     noise = require_nonnegative("noise", noise)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(require_nonnegative_int("seed", seed))
     X = rng.normal(0.0, 1.0, (n, d))
     w_true = np.zeros(d)
     w_true[:k] = rng.uniform(1.0, 3.0, k) * rng.choice([-1.0, 1.0], k)
@@ -194,10 +410,16 @@ def make_sparse_regression(n: int = 100, d: int = 40, k: int = 5, noise: float =
     return X, y, w_true
 
 
-def reference_soft_threshold(w, t):
-    """sign(w) max(|w| - t, 0): the proximal step of t * |w|."""
-    w = np.asarray(w, dtype=float)
-    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+def _call_prox(prox: Callable, v: np.ndarray, t: float) -> np.ndarray:
+    result = prox(v, t)
+    if result is None:
+        raise TypeError("soft_threshold returned None: it must return the thresholded "
+                        "array (did you forget a `return`?)")
+    result = np.asarray(result, dtype=float)
+    if result.shape != v.shape:
+        raise ValueError(f"soft_threshold returned shape {result.shape} for w of shape "
+                         f"{v.shape}: it must keep w's shape")
+    return result
 
 
 def fit_linear(X, y, *, l1: float = 0.0, l2: float = 0.0, epochs: int = 500,
@@ -212,12 +434,16 @@ def fit_linear(X, y, *, l1: float = 0.0, l2: float = 0.0, epochs: int = 500,
     ``gradient + l1 * sign(w)``, which never lands exactly on 0).
     Returns ``w`` (d,).
     """
-    X, y = as_float_array("X", X, ndim=2), as_float_array("y", y, ndim=1)
+    X = as_float_array("X", X, ndim=2, allow_empty=False)
+    y = as_float_array("y", y, ndim=1)
     require_same_length("X", X, "y", y)
     l1, l2 = require_nonnegative("l1", l1), require_nonnegative("l2", l2)
     epochs = require_positive_int("epochs", epochs)
     if method not in ("proximal", "subgradient"):
         raise ValueError(f"method must be 'proximal' or 'subgradient', got {method!r}")
+    if soft_threshold is not None and not callable(soft_threshold):
+        raise TypeError(f"soft_threshold must be a function (w, t) -> array, "
+                        f"got {type(soft_threshold).__name__}")
     prox = soft_threshold or reference_soft_threshold
     n = X.shape[0]
     gram, xty = X.T @ X / n, X.T @ y / n
@@ -226,7 +452,7 @@ def fit_linear(X, y, *, l1: float = 0.0, l2: float = 0.0, epochs: int = 500,
     for _ in range(epochs):
         grad = gram @ w - xty + l2 * w
         if method == "proximal":
-            w = np.asarray(prox(w - step * grad, step * l1), dtype=float)
+            w = _call_prox(prox, w - step * grad, step * l1)
         else:
             w = w - step * (grad + l1 * np.sign(w))
     return w
@@ -243,14 +469,20 @@ def _quadratic_loss(W1, W2, A=GEOMETRY_A, c=GEOMETRY_C):
     return 0.5 * (A[0, 0] * d1 ** 2 + 2 * A[0, 1] * d1 * d2 + A[1, 1] * d2 ** 2)
 
 
+def _kind(kind) -> str:
+    if kind not in ("l1", "l2"):
+        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+    return kind
+
+
 def ball_boundary(kind: str, radius: float, n: int = 4000) -> np.ndarray:
     """Points (n, 2) on the boundary of the L1 ("l1", a diamond) or L2 ("l2") ball.
 
-    The diamond's four corners are included exactly.
+    For the diamond, ``n`` a multiple of 4 includes its four corners exactly.
     """
+    kind = _kind(kind)
     radius = require_nonnegative("radius", radius)
-    if kind not in ("l1", "l2"):
-        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+    n = require_positive_int("n", n)
     theta = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
     if kind == "l2":
         return radius * np.column_stack([np.cos(theta), np.sin(theta)])
@@ -260,39 +492,75 @@ def ball_boundary(kind: str, radius: float, n: int = 4000) -> np.ndarray:
     return corners[i] * (1 - f) + corners[i + 1] * f
 
 
+def _check_quadratic(A, c) -> tuple[np.ndarray, np.ndarray]:
+    A, c = as_float_array("A", A, ndim=2), as_float_array("c", c, ndim=1)
+    if A.shape != (2, 2) or c.shape != (2,):
+        raise ValueError(f"A must be 2 x 2 and c of length 2, got shapes {A.shape} and {c.shape}")
+    if not np.allclose(A, A.T) or np.linalg.eigvalsh(A)[0] <= 0:
+        raise ValueError(f"A must be symmetric positive definite (elliptic contours), got {A}")
+    return A, c
+
+
 def constrained_optimum(kind: str, radius: float, A=GEOMETRY_A, c=GEOMETRY_C) -> np.ndarray:
-    """argmin of the quadratic loss over the L1 or L2 ball of ``radius`` (2-D).
+    """argmin of 1/2 (w - c)^T A (w - c) over the L1 or L2 ball of ``radius`` (2-D), exactly.
 
     If the unconstrained minimum ``c`` is inside the ball it is the answer;
-    otherwise the optimum is on the boundary, found on a fine grid of it.
+    otherwise the optimum is on the boundary: for L1 the best point of the
+    diamond's four edges (a corner when an edge's minimum is clipped to its end,
+    with a coordinate exactly 0); for L2 the point where (A + mu I) w = A c has
+    norm ``radius`` (mu the Lagrange multiplier, found by bisection).
     """
-    c = np.asarray(c, dtype=float)
+    kind = _kind(kind)
+    radius = require_nonnegative("radius", radius)
+    A, c = _check_quadratic(A, c)
     norm = np.abs(c).sum() if kind == "l1" else np.linalg.norm(c)
     if norm <= radius:
         return c.copy()
-    pts = ball_boundary(kind, radius)
-    losses = _quadratic_loss(pts[:, 0], pts[:, 1], A, c)
-    return pts[np.argmin(losses)]
+    if radius == 0.0:
+        return np.zeros(2)
+    if kind == "l1":
+        corners = radius * np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]], dtype=float)
+        best, best_loss = None, np.inf
+        for start, end in zip(corners[:-1], corners[1:]):
+            direction = end - start
+            s = -direction @ A @ (start - c) / (direction @ A @ direction)
+            s = min(max(s, 0.0), 1.0)
+            w = end.copy() if s == 1.0 else start + s * direction
+            loss = 0.5 * (w - c) @ A @ (w - c)
+            if loss < best_loss:
+                best, best_loss = w, loss
+        return best
+    eigenvalues, Q = np.linalg.eigh(A)
+    b = Q.T @ c
+
+    def norm_at(mu):
+        return np.linalg.norm(eigenvalues * b / (eigenvalues + mu))
+
+    low, high = 0.0, eigenvalues[-1] * np.linalg.norm(c) / radius
+    for _ in range(200):
+        mid = 0.5 * (low + high)
+        low, high = (mid, high) if norm_at(mid) > radius else (low, mid)
+    return Q @ (eigenvalues * b / (eigenvalues + high))
 
 
-_GRID: tuple = ()
+def _loss_contour(level: float, n: int = 200) -> np.ndarray:
+    """Points (n, 2) on the ellipse where the geometry's quadratic loss equals ``level``.
 
-
-def _loss_grid():
-    """The loss on a 161 x 161 grid of [-3, 3]^2, computed once."""
-    global _GRID
-    if not _GRID:
-        g = np.linspace(-3.0, 3.0, 161)
-        W1, W2 = np.meshgrid(g, g)
-        _GRID = (W1, W2, _quadratic_loss(W1, W2))
-    return _GRID
+    With A = L L^T, the points c + sqrt(2 level) L^-T u for unit vectors u; drawing
+    ellipses as lines is much faster than ``contour`` on a grid (the explorer
+    redraws on every slider move).
+    """
+    theta = np.linspace(0.0, 2 * np.pi, n)
+    circle = np.stack([np.cos(theta), np.sin(theta)])
+    L = np.linalg.cholesky(GEOMETRY_A)
+    return (GEOMETRY_C[:, None] + np.sqrt(2 * level) * np.linalg.solve(L.T, circle)).T
 
 
 def draw_penalty_geometry(ax, radius: float = 1.0):
     """Loss contours, the L1 diamond and the L2 circle of ``radius``, and both optima."""
     radius = require_nonnegative("radius", radius)
-    W1, W2, loss = _loss_grid()
-    ax.contour(W1, W2, loss, levels=np.geomspace(0.02, 12, 14), colors="0.72", linewidths=0.6)
+    for level in np.geomspace(0.02, 12, 14):
+        ax.plot(*_loss_contour(level).T, color="0.72", lw=0.6)
     ax.plot(*GEOMETRY_C, "k*", ms=10, label="unpenalized minimum")
     for kind, color, name in (("l1", COLORS["test"], "L1"), ("l2", COLORS["train"], "L2")):
         pts = ball_boundary(kind, radius, 400)
@@ -301,16 +569,15 @@ def draw_penalty_geometry(ax, radius: float = 1.0):
         w = constrained_optimum(kind, radius)
         level = float(_quadratic_loss(w[0], w[1]))
         if level > 1e-9:  # the loss contour that touches the region at the optimum
-            ax.contour(W1, W2, loss, levels=[level], colors=[color],
-                       linewidths=1.8, linestyles="--")
-        zeros = int(np.sum(np.abs(w) < 1e-12))
+            ax.plot(*_loss_contour(level).T, color=color, lw=1.8, ls="--")
+        zeros = int(np.sum(w == 0.0))
         ax.plot(*w, "o", color=color, ms=8, mec="k",
                 label=f"{name} optimum ({w[0]:.2f}, {w[1]:.2f}), {zeros} exact zero(s)")
     ax.axhline(0, color="k", lw=0.6)
     ax.axvline(0, color="k", lw=0.6)
     ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xlabel="$w_1$", ylabel="$w_2$",
            title=f"constraint size t = {radius:.2f}")
-    ax.legend(loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9)
+    ax.legend(loc="lower left", fontsize=8.5, frameon=True, framealpha=0.9)
     return ax
 
 
@@ -327,44 +594,42 @@ def draw_shrinkage_maps(ax, lambd: float = 1.0):
     ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xlabel="w before the step",
            ylabel="w after the step",
            title=fr"$\lambda$ = {lambd:.2f}: L1 zeroes |w| $\leq$ {lambd:.2f}")
-    ax.legend(loc="upper left", fontsize=7.5, frameon=True, framealpha=0.9)
+    ax.legend(loc="upper left", fontsize=8.5, frameon=True, framealpha=0.9)
     return ax
 
 
+def _geometry_figure():
+    return fast_figure(ncols=2, width=10.4, height=5.0, left=0.06, right=0.99, bottom=0.1,
+                       top=0.93, wspace=0.22)
+
+
+@explorer_factory
 def make_penalty_geometry_explorer():
     """Sliders for the constraint size t (diamond vs circle) and lambd (the prox maps)."""
     import ipywidgets as widgets
 
-    radius = widgets.FloatSlider(value=1.0, min=0.1, max=2.8, step=0.05,
-                                 description="t (size)", continuous_update=True)
-    lambd = widgets.FloatSlider(value=0.8, min=0.0, max=2.0, step=0.05,
-                                description="λ (prox)", continuous_update=True)
-    geometry_out, maps_out = widgets.Output(), widgets.Output()
+    controls = {
+        "radius": widgets.FloatSlider(value=1.0, min=0.1, max=2.8, step=0.05,
+                                      description="t (size)"),
+        "lambd": widgets.FloatSlider(value=0.8, min=0.0, max=2.0, step=0.05,
+                                     description="λ (prox)"),
+    }
 
-    def redraw_geometry(change=None):  # each slider redraws only its own panel
-        fig, ax = new_figure(width=5.2, height=5.0)
-        draw_penalty_geometry(ax, radius.value)
-        show_in(geometry_out, fig)
+    def draw(axes, radius, lambd):
+        draw_penalty_geometry(axes[0], radius)
+        draw_shrinkage_maps(axes[1], lambd)
 
-    def redraw_maps(change=None):
-        fig, ax = new_figure(width=5.2, height=5.0)
-        draw_shrinkage_maps(ax, lambd.value)
-        show_in(maps_out, fig)
-
-    radius.observe(redraw_geometry, names="value")
-    lambd.observe(redraw_maps, names="value")
-    redraw_geometry()
-    redraw_maps()
-    return widgets.VBox([widgets.HBox([radius, lambd]), widgets.HBox([geometry_out, maps_out])])
+    return explorer("L1 vs L2 geometry", controls, draw, figure=_geometry_figure)
 
 
+# ------------------------------------------------------------------ Keras's penalties by hand
 def weight_norms(weights) -> np.ndarray:
     """Frobenius norm of each array in ``weights`` (a list of arrays)."""
-    return np.array([np.linalg.norm(as_float_array("weight", W)) for W in weights])
+    return np.array([np.linalg.norm(W) for W in _weight_list("weights", weights)])
 
 
 def penalty_by_hand(weights, *, l1: float = 0.0, l2: float = 0.0) -> float:
     """Keras's convention, computed by hand: ``l1 * sum|w| + l2 * sum w^2`` over ``weights``."""
     l1, l2 = require_nonnegative("l1", l1), require_nonnegative("l2", l2)
-    arrays = [as_float_array("weight", W) for W in weights]
+    arrays = _weight_list("weights", weights)
     return float(sum(l1 * np.abs(W).sum() + l2 * np.square(W).sum() for W in arrays))

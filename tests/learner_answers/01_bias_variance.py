@@ -1,0 +1,67 @@
+"""Correct answers to chapter 1's exercises in styles a learner might write.
+
+Each string replaces the stub lines inside the exercise's ``def``; the harness
+(tests/learner_path.py) re-indents it. ``np`` is available.
+"""
+
+ALTERNATIVES = {
+    "decompose": [
+        # vectorized, deviations written out
+        """
+        mean_pred = np.mean(preds, axis=0)
+        bias2 = np.mean((mean_pred - f_true) ** 2)
+        variance = np.mean((preds - mean_pred) ** 2)
+        return bias2, variance
+        """,
+        # loops over points and rounds, plain Python floats
+        """
+        rounds, points = preds.shape
+        bias2, variance = 0.0, 0.0
+        for j in range(points):
+            mean_j = sum(preds[r, j] for r in range(rounds)) / rounds
+            bias2 += (mean_j - f_true[j]) ** 2
+            variance += sum((preds[r, j] - mean_j) ** 2 for r in range(rounds)) / rounds
+        return bias2 / points, variance / points
+        """,
+        # float32 and einsum, returned as a list
+        """
+        p = preds.astype(np.float32)
+        centred = p - p.mean(axis=0)
+        gap = p.mean(axis=0) - f_true.astype(np.float32)
+        return [float(gap @ gap) / p.shape[1],
+                float(np.einsum("rj,rj->", centred, centred)) / p.size]
+        """,
+        # through the identity E[(p - f)^2] = bias^2 + variance, as a length-2 array
+        """
+        mse = np.mean((preds - f_true) ** 2)
+        bias2 = np.mean((preds.mean(axis=0) - f_true) ** 2)
+        return np.array([bias2, mse - bias2])
+        """,
+    ],
+    "diagnose": [
+        # a lookup on the two booleans
+        """
+        key = (train_error - base_error > 0.02, dev_error - train_error > 0.02)
+        return {(True, True): "high bias and high variance", (True, False): "high bias",
+                (False, True): "high variance", (False, False): "good fit"}[key]
+        """,
+        # nested ifs, the tolerance added on the other side
+        """
+        if train_error > base_error + 0.02:
+            if dev_error > train_error + 0.02:
+                return "high bias and high variance"
+            return "high bias"
+        if dev_error > train_error + 0.02:
+            return "high variance"
+        return "good fit"
+        """,
+        # in percentage points, the label built from parts
+        """
+        avoidable_bias = 100 * (train_error - base_error)
+        dev_train_gap = 100 * (dev_error - train_error)
+        problems = [name for name, gap in (("high bias", avoidable_bias),
+                                           ("high variance", dev_train_gap)) if gap > 2]
+        return " and ".join(problems) if problems else "good fit"
+        """,
+    ],
+}
