@@ -23,6 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import learner_path
 import nbformat
 import pytest
 
@@ -89,8 +90,10 @@ def _free_port() -> int:
 def lab(tmp_path_factory):
     """A JupyterLab server on a copy of the course whose solutions have no outputs."""
     course = tmp_path_factory.mktemp("course")
-    for folder in ("utils", "tools", "solutions", "docs"):
+    for folder in ("utils", "tools", "solutions", "chapters", "docs"):
         shutil.copytree(ROOT / folder, course / folder)
+    for name in ("BENCHMARKS.md", "README.md"):
+        shutil.copy(ROOT / name, course / name)
     for path in (course / "solutions").glob("*.ipynb"):
         notebook = nbformat.read(path, as_version=4)
         for cell in notebook.cells:
@@ -181,3 +184,51 @@ def test_notebook_runs_and_its_explorer_responds_in_chromium(name, lab, playwrig
     assert not errors, f"cells raised in the browser: {errors}"
     assert any("image/png" in o.get("data", {}) for c in code for o in c.outputs), \
         "no PNG figure was produced"
+
+
+# A learner's wrong answer to chapter 0's exercise: the count instead of the fraction.
+WRONG_ACCURACY = """\
+p_pred, y_true = np.asarray(p_pred), np.asarray(y_true)
+return np.sum((p_pred > 0.5) == y_true)
+"""
+
+
+def test_a_wrong_answer_in_a_learner_chapter_shows_one_short_line(lab, playwright_chromium):
+    """chapters/00_start_here with a wrong `accuracy` typed in: its check cell shows the
+    mistake in one or two lines, not the check's source."""
+    from utils.checks import run_check_quietly
+    from utils.start_here import check_accuracy
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = "00_start_here"
+    path = lab["course"] / "chapters" / f"{name}.ipynb"
+    notebook = learner_path.fill(nbformat.read(path, as_version=4), {"accuracy": WRONG_ACCURACY})
+    nbformat.write(notebook, path)
+    check_index = learner_path.check_cells(notebook)[0]
+    namespace = {"np": __import__("numpy")}
+    stub = learner_path.stubs(nbformat.read(ROOT / "chapters" / f"{name}.ipynb", as_version=4))[0]
+    exec(learner_path.function_source(nbformat.read(ROOT / "chapters" / f"{name}.ipynb",
+                                                    as_version=4), stub, WRONG_ACCURACY),
+         namespace)
+    _, expected_message = run_check_quietly(check_accuracy, namespace["accuracy"])
+
+    page = playwright_chromium.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{lab['base']}/lab/workspaces/learner/tree/chapters/{name}.ipynb"
+                  f"?reset&token={lab['token']}")
+        page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+        page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
+        page.click("li[role=menuitem] >> text=Run")
+        page.click("li[role=menuitem] >> text=Run All Cells")
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(check_index)
+        output = cell.locator(".jp-OutputArea-output").first
+        output.wait_for(timeout=240_000)
+        page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
+        cell.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{name}-wrong-answer.png"))
+        shown = output.inner_text().strip()
+    finally:
+        page.close()
+    assert expected_message in shown, f"the check cell shows {shown!r}"
+    assert len(shown.splitlines()) <= 2, f"the check cell shows more than the message:\n{shown}"
+    assert "def check_" not in shown and "Traceback" not in shown

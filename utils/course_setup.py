@@ -87,3 +87,38 @@ def environment_report() -> dict[str, str]:
     except ImportError:
         report["ipywidgets"] = "missing: explorers will not work"
     return report
+
+
+def fresh_copy(chapter: str, exercise: str | None = None):
+    """Start a chapter, or one exercise, over from the course's own copy.
+
+    ``fresh_copy("03_dropout")`` writes ``chapters/03_dropout (fresh).ipynb``, the
+    chapter as shipped (your notebook is left untouched) and returns its path.
+    ``fresh_copy("03_dropout", "dropout_forward")`` prints that exercise's cell as
+    shipped, to paste over yours, and returns its text.
+    """
+    from pathlib import Path
+
+    import nbformat
+
+    from tools.notebooks import CHAPTERS, SOLUTIONS, make_chapter
+
+    if not isinstance(chapter, str):
+        raise TypeError(f"chapter must be a notebook name such as '03_dropout', got {chapter!r}")
+    name = Path(chapter).name.removesuffix(".ipynb")
+    source = SOLUTIONS / f"{name}.ipynb"
+    if not source.exists():
+        known = ", ".join(sorted(p.stem for p in SOLUTIONS.glob("*.ipynb")))
+        raise ValueError(f"chapter {chapter!r} is not one of the course's: {known}")
+    fresh = make_chapter(nbformat.read(source, as_version=4), name=source.name)
+    if exercise is None:
+        target = CHAPTERS / f"{name} (fresh).ipynb"
+        nbformat.write(fresh, target)
+        print(f"A fresh copy of {name} is in {target.relative_to(CHAPTERS.parent)}")
+        return target
+    for cell in fresh.cells:
+        if cell.cell_type == "code" and f"def {exercise}(" in cell.source \
+                and "raise NotImplementedError()" in cell.source:
+            print(cell.source)
+            return cell.source
+    raise ValueError(f"{name} has no exercise named {exercise!r}")
