@@ -2,13 +2,20 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
 JUPYTER_PORT ?= 8888
 # Jupyter refuses to start as root (containers, CI) unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
-NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# A cell that runs longer than this fails (with the kernel interrupted) instead of hanging.
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	--nbval-cell-timeout=600
+# `make compat`: every solution notebook on Colab's versions (tools/colab-constraints.txt).
+COMPAT_PYTHON ?= python3.13
+COMPAT_VENV := build/venv-colab
+COMPAT_PINS := tools/colab-constraints.txt
+# Set when the learner names a Python: an environment built by another version is rebuilt.
+PYTHON_GIVEN := $(filter command line environment,$(origin PYTHON))
 
-.PHONY: help lab test unit notebooks chapters execute bench lint clean
+.PHONY: help lab test unit notebooks chapters execute bench compat lint clean venv
 
 help:
 	@echo "make lab        open the course in JupyterLab (creates .venv on first use)"
@@ -16,40 +23,47 @@ help:
 	@echo "make chapters   regenerate chapters/ from solutions/ (authors)"
 	@echo "make execute    re-run solution notebooks and save their outputs (authors; NB=path for one)"
 	@echo "make bench      time and measure every notebook and explorer, write BENCHMARKS.md"
+	@echo "make compat     run every solution notebook on Colab's versions (own env in $(COMPAT_VENV))"
 	@echo "make lint       ruff over utils/, tools/, tests/ and the notebooks"
 
-$(STAMP): requirements.txt constraints.txt
-	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 10) <= v[:2] <= (3, 13) else "The course needs Python 3.10 to 3.13 (TensorFlow 2.21); $(PYTHON) is %d.%d. Try: make PYTHON=python3.11 ..." % v[:2])'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
-	@touch $(STAMP)
+# .venv: tools/make_venv.sh checks the Python (3.11.5 to 3.13), shows pip's errors, writes
+# the stamp only after a successful install, removes an environment whose install failed,
+# and does nothing when the stamp is newer than requirements.txt and constraints.txt.
+venv:
+	@PYTHON="$(PYTHON)" PYTHON_GIVEN="$(PYTHON_GIVEN)" sh tools/make_venv.sh $(VENV) \
+		requirements.txt constraints.txt
 
-lab: $(STAMP)
+lab: venv
 	$(PY) -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(JUPYTER_PORT) \
 		--ServerApp.port_retries=0 --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) \
 		chapters/00_start_here.ipynb
 
-test: $(STAMP)
+test: venv
 	$(PY) -m pytest tests solutions $(NBVAL) $(PYTEST_ARGS)
 
-unit: $(STAMP)
+unit: venv
 	$(PY) -m pytest tests $(PYTEST_ARGS)
 
-notebooks: $(STAMP)
+notebooks: venv
 	$(PY) -m pytest solutions $(NBVAL) $(PYTEST_ARGS)
 
-chapters: $(STAMP)
+chapters: venv
 	$(PY) -m tools.notebooks chapters
 
-execute: $(STAMP)
+execute: venv
 	$(PY) -m tools.notebooks execute $(NB)
 	$(PY) -m tools.notebooks chapters
 
-bench: $(STAMP)
+bench: venv
 	$(PY) -m tools.bench
 
-lint: $(STAMP)
+compat:
+	@PYTHON="$(COMPAT_PYTHON)" PYTHON_GIVEN=1 sh tools/make_venv.sh $(COMPAT_VENV) \
+		$(COMPAT_PINS) $(COMPAT_PINS)
+	$(COMPAT_VENV)/bin/python -m tools.compat $(NB)
+
+lint: venv
 	$(PY) -m ruff check utils tools tests conftest.py solutions
 
 clean:
-	rm -rf $(VENV) test-artifacts
+	rm -rf $(VENV) $(COMPAT_VENV) test-artifacts

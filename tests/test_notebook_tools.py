@@ -162,10 +162,77 @@ def test_every_notebook_starts_with_the_setup_cell(path):
 
 def test_setup_cell_carries_the_one_repo_url_and_tag():
     assert f'"{nbt.REPO_URL}", "{nbt.COURSE_TAG}"' in nbt.SETUP_CELL
+
+
+def test_readme_badges_are_what_publishing_writes():
     readme = (nbt.ROOT / "README.md").read_text(encoding="utf-8")
+    assert nbt.readme_with_badges(readme) == readme, (
+        "README's badge block must be what `python -m tools.notebooks publish` writes")
     owner_repo = nbt.REPO_URL.removeprefix("https://github.com/")
-    assert owner_repo in readme and nbt.COURSE_TAG in readme, (
-        "README's Binder/Colab links must use tools/notebooks.py's REPO_URL and COURSE_TAG")
+    if nbt.PUBLISHED:
+        assert f"mybinder.org/v2/gh/{owner_repo}/{nbt.COURSE_TAG}" in readme
+        assert f"colab.research.google.com/github/{owner_repo}/blob/{nbt.COURSE_TAG}/" in readme
+    else:   # no badge may point at a repository that does not exist yet
+        assert owner_repo not in readme and "mybinder.org/v2" not in readme
+        assert "badges appear once the course is published" in readme
+        assert "## Publishing" in readme
+
+
+def test_published_badges_point_at_the_tag():
+    block = nbt.badges(published=True)
+    owner_repo = nbt.REPO_URL.removeprefix("https://github.com/")
+    assert (f"(https://mybinder.org/v2/gh/{owner_repo}/{nbt.COURSE_TAG}"
+            "?urlpath=lab/tree/chapters/00_start_here.ipynb)") in block
+    assert (f"(https://colab.research.google.com/github/{owner_repo}/blob/{nbt.COURSE_TAG}"
+            "/chapters/00_start_here.ipynb)") in block
+    readme = f"# T\n\n{nbt.badges(published=False)}\n\nText.\n"
+    assert nbt.readme_with_badges(readme, published=True) == f"# T\n\n{block}\n\nText.\n"
+    with pytest.raises(ValueError, match="no badge block"):
+        nbt.readme_with_badges("# T\n")
+
+
+def test_publish_refuses_until_the_repository_is_configured(monkeypatch):
+    monkeypatch.setattr(nbt, "PUBLISHED", False)
+    with pytest.raises(SystemExit, match="PUBLISHED = True"):
+        nbt.publish()
+
+
+def test_published_chapters_link_docs_absolutely_and_solutions_keep_relative_links():
+    solution = _solution_notebook()
+    solution.cells[2].source = ("Terms: [glossary](../docs/glossary.md#dropout), "
+                                "[README](../README.md), [next](01_x.ipynb), "
+                                "[web](https://example.org/a).")
+    solution.cells[1].source += "\n# see ](../docs/glossary.md)"
+    chapter = nbt.make_chapter(solution, name="x.ipynb", published=True)
+    base = f"{nbt.REPO_URL}/blob/{nbt.COURSE_TAG}"
+    assert chapter.cells[2].source == (
+        f"Terms: [glossary]({base}/docs/glossary.md#dropout), [README]({base}/README.md), "
+        "[next](01_x.ipynb), [web](https://example.org/a).")
+    assert "](../docs/glossary.md)" in chapter.cells[1].source      # code is left alone
+    assert "](../docs/glossary.md#dropout)" in solution.cells[2].source
+    unpublished = nbt.make_chapter(solution, name="x.ipynb", published=False)
+    assert unpublished.cells[2].source == solution.cells[2].source
+
+
+def test_execute_saves_outputs_without_timing_metadata(tmp_path):
+    path = tmp_path / "t.ipynb"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    notebook.cells[0].metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
+    nbformat.write(notebook, path)
+    nbt.execute(path, timeout=60)
+    saved = nbformat.read(path, as_version=4)
+    assert saved.cells[0].outputs[0].text == "42\n"
+    assert "execution" not in saved.cells[0].metadata
+
+
+def test_a_cell_longer_than_the_timeout_fails_clearly_and_saves_nothing(tmp_path):
+    path = tmp_path / "slow.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time\ntime.sleep(30)")]), path)
+    before = path.read_text()
+    with pytest.raises(RuntimeError, match="slow.ipynb: a cell did not finish within 2 s"):
+        nbt.execute(path, timeout=2)
+    assert path.read_text() == before
 
 
 def test_setup_cell_finds_the_root_and_imports_our_utils(tmp_path):

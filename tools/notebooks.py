@@ -5,18 +5,25 @@ and executing solution notebooks.
     python -m tools.notebooks check         # fail if chapters/ is not what `chapters` makes
     python -m tools.notebooks setup-cells   # rewrite the first cell of every solution
     python -m tools.notebooks execute [NB]  # run solution notebooks in place, save outputs
+    python -m tools.notebooks publish       # set-up cells, chapters and README badges from
+                                            # REPO_URL / COURSE_TAG / PUBLISHED below
 
 Solutions are the single source. In a solution, an exercise's answer sits
 between marker lines ``### BEGIN SOLUTION`` and ``### END SOLUTION``; the
 generator replaces each block with ``# YOUR CODE HERE`` and
 ``raise NotImplementedError()`` at the marker's indent (``YOUR ANSWER HERE``
 in Markdown), clears outputs, execution counts and widget state, and strips
-``# NBVAL_...`` marker lines.
+``# NBVAL_...`` marker lines. Once the course is published, the chapters' relative
+links out of ``chapters/`` (``../docs/glossary.md``) become absolute links to the
+repository at ``COURSE_TAG``, which also work on Colab; solutions keep them relative.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,9 +32,12 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS, CHAPTERS = ROOT / "solutions", ROOT / "chapters"
 
-# Where Colab clones the course from: the one place the URL and tag live.
+# The public repository Colab clones and the badges open: the one place they live.
+# Publishing (README, "Publishing"): set these three, run `python -m tools.notebooks publish`,
+# commit, then push the tag. While PUBLISHED is False the README shows no badges.
 REPO_URL = "https://github.com/regularization-course/regularization-in-deep-learning"
 COURSE_TAG = "v0.1.0"
+PUBLISHED = False
 
 SETUP_CELL = f'''\
 # Set-up: the same first cell in every notebook. Run it first.
@@ -36,11 +46,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # quiet TF C++ logs (errors 
 REPO_URL, COURSE_TAG = "{REPO_URL}", "{COURSE_TAG}"
 here = pathlib.Path.cwd().resolve()
 ROOT = next((p for p in (here, *here.parents) if (p / "utils" / "course_setup.py").is_file()), None)
-if ROOT is None and "google.colab" in sys.modules:  # Colab: fetch the course at its tag
-    ROOT = pathlib.Path("/content/regularization-course")
-    if not ROOT.exists():
-        subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", COURSE_TAG,
-                        REPO_URL, str(ROOT)], check=True)
+if ROOT is None and "google.colab" in sys.modules:  # Colab: clone the course into /content
+    ROOT = here / "regularization-course"
+    if not (ROOT / "utils" / "course_setup.py").is_file():
+        git = subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", COURSE_TAG,
+                              REPO_URL, str(ROOT)], capture_output=True, text=True)
+        if git.returncode:
+            raise RuntimeError(f"Could not fetch the course ({{REPO_URL}} at {{COURSE_TAG}}):\\n"
+                               + git.stderr)
 if ROOT is None:
     raise RuntimeError("Open this notebook from inside the course (chapters/ or solutions/).")
 sys.path.insert(0, str(ROOT))
@@ -51,6 +64,8 @@ start()'''
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 NBVAL_LINE = re.compile(r"^\s*# NBVAL_[A-Z_]+\s*$")
+OUTSIDE_LINK = re.compile(r"\]\(\.\./([^)\s]+)\)")   # ](../docs/glossary.md#term)
+CELL_TIMEOUT_S = 600   # a cell (or a stalled kernel connection) longer than this fails the run
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -84,12 +99,25 @@ def strip_solutions(source: str, *, where: str, markdown: bool = False) -> str:
     return "\n".join(out)
 
 
-def make_chapter(solution: nbformat.NotebookNode, *, name: str) -> nbformat.NotebookNode:
-    """The learner's notebook made from a solution notebook (a new object)."""
+def absolute_links(markdown: str, *, repo_url: str, tag: str) -> str:
+    """Markdown with links out of ``chapters/`` (``](../docs/x.md)``) pointing at the
+    repository at ``tag``: relative links do not resolve on Colab."""
+    return OUTSIDE_LINK.sub(lambda m: f"]({repo_url}/blob/{tag}/{m[1]})", markdown)
+
+
+def make_chapter(solution: nbformat.NotebookNode, *, name: str,
+                 published: bool | None = None) -> nbformat.NotebookNode:
+    """The learner's notebook made from a solution notebook (a new object).
+
+    ``published`` (default: ``PUBLISHED``) makes links out of ``chapters/`` absolute.
+    """
+    published = PUBLISHED if published is None else published
     chapter = nbformat.from_dict(solution)
     for index, cell in enumerate(chapter.cells):
         where = f"solutions/{name}, cell {index}"
         cell.source = strip_solutions(cell.source, where=where, markdown=cell.cell_type != "code")
+        if published and cell.cell_type == "markdown":
+            cell.source = absolute_links(cell.source, repo_url=REPO_URL, tag=COURSE_TAG)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         for key in ("execution", "scrolled", "collapsed"):
@@ -144,16 +172,92 @@ def write_setup_cells() -> None:
         nbformat.write(notebook, path)
 
 
-def execute(path: Path, *, timeout: int = 600) -> float:
-    """Run one solution notebook in a fresh kernel, save its outputs; return seconds."""
+BADGES_BEGIN = "<!-- badges: written by `python -m tools.notebooks publish` -->"
+BADGES_END = "<!-- /badges -->"
+
+
+def badges(*, published: bool | None = None) -> str:
+    """The README's badge block: Binder and Colab at COURSE_TAG, or why there are none yet."""
+    published = PUBLISHED if published is None else published
+    if not published:
+        body = ("*Binder and Colab badges appear once the course is published: they need its "
+                "public repository and tag (see [Publishing](#publishing)).*")
+    else:
+        owner_repo = REPO_URL.removeprefix("https://github.com/")
+        chapter = "chapters/00_start_here.ipynb"
+        body = (f"[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/"
+                f"{owner_repo}/{COURSE_TAG}?urlpath=lab/tree/{chapter})\n"
+                f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+                f"(https://colab.research.google.com/github/{owner_repo}/blob/{COURSE_TAG}/"
+                f"{chapter})")
+    return f"{BADGES_BEGIN}\n{body}\n{BADGES_END}"
+
+
+def readme_with_badges(readme: str, *, published: bool | None = None) -> str:
+    begin, end = readme.find(BADGES_BEGIN), readme.find(BADGES_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"README.md has no badge block ({BADGES_BEGIN} ... {BADGES_END})")
+    return readme[:begin] + badges(published=published) + readme[end + len(BADGES_END):]
+
+
+def publish() -> None:
+    """Set-up cells, chapters (absolute links) and README badges from REPO_URL/COURSE_TAG."""
+    if not PUBLISHED:
+        raise SystemExit("Set REPO_URL, COURSE_TAG and PUBLISHED = True in tools/notebooks.py "
+                         "first (README, Publishing).")
+    write_setup_cells()
+    write_chapters()
+    readme = ROOT / "README.md"
+    readme.write_text(readme_with_badges(readme.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def notebook_client(notebook: nbformat.NotebookNode, *, cwd: Path,
+                    timeout: int = CELL_TIMEOUT_S):
+    """An nbclient client for ``notebook`` with a fresh ``python3`` kernel started in ``cwd``.
+
+    Each cell may run ``timeout`` seconds; a cell that takes longer, or a kernel
+    connection that stops answering (jupyter/nbclient#312), fails with
+    ``CellTimeoutError`` instead of hanging. No per-cell timing metadata is recorded.
+    On POSIX the kernel talks over Unix sockets in a private temporary folder (IPC)
+    rather than loopback TCP.
+    """
     from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    config = Config()
+    with tempfile.TemporaryDirectory(prefix="nbclient-") as sockets:
+        if os.name == "posix":
+            config.KernelManager.transport = "ipc"
+            config.KernelManager.ip = os.path.join(sockets, "kernel")
+        yield NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                             record_timing=False, shutdown_kernel="immediate", config=config,
+                             resources={"metadata": {"path": str(cwd)}})
+
+
+def strip_timing(notebook: nbformat.NotebookNode) -> None:
+    """Remove nbclient's per-cell ``execution`` timestamps (they churn every re-run)."""
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+
+
+def execute(path: Path, *, timeout: int = CELL_TIMEOUT_S) -> float:
+    """Run one solution notebook in a fresh kernel, save its outputs; return seconds.
+
+    Nothing is written if a cell fails or runs longer than ``timeout`` seconds.
+    """
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    client.execute()
+    try:
+        with notebook_client(notebook, cwd=path.parent, timeout=timeout) as client:
+            client.execute()
+    except (CellTimeoutError, DeadKernelError) as err:
+        raise RuntimeError(f"{path.name}: a cell did not finish within {timeout} s, or the "
+                           f"kernel stopped answering; nothing was saved.\n{err}") from None
     seconds = time.perf_counter() - start
+    strip_timing(notebook)
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(notebook, path)
     return seconds
@@ -175,6 +279,10 @@ def main(argv: list[str]) -> int:
         print("chapters/ is in sync with solutions/")
     elif command == "setup-cells":
         write_setup_cells()
+    elif command == "publish":
+        publish()
+        print(f"set-up cells, chapters and README badges now use {REPO_URL} at {COURSE_TAG}; "
+              f"commit, then `git tag {COURSE_TAG} && git push origin HEAD {COURSE_TAG}`")
     elif command == "execute":
         paths = [Path(p).resolve() for p in argv[1:]] or sorted(SOLUTIONS.glob("*.ipynb"))
         for path in paths:
