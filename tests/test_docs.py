@@ -42,7 +42,8 @@ def _notebook_names():
 
 def test_readme_links_the_workshop_kit_glossary_migration_table_and_benchmarks():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for target in ("docs/workshop.md", "docs/glossary.md", "docs/migration.md", "BENCHMARKS.md"):
+    for target in ("docs/workshop.md", "docs/glossary.md", "docs/migration.md", "docs/errata.md",
+                   "BENCHMARKS.md"):
         assert f"]({target})" in readme, f"the README does not link {target}"
 
 
@@ -66,3 +67,37 @@ def test_workshop_kit_covers_every_chapter_in_both_agendas_and_the_notes():
     headings = re.findall(r"^### (\d)\. ", notes, re.M)
     chapters = {name[:2].lstrip("0") or "0" for name in _notebook_names()}
     assert chapters <= {h for h in headings}, "a chapter has no instructor notes"
+
+
+def test_every_errata_entry_names_a_test_that_exists():
+    import ast
+
+    errata = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_\w+)`", errata))
+    module = ast.parse((ROOT / "tests" / "test_errata.py").read_text(encoding="utf-8"))
+    defined = {n.name for n in module.body if isinstance(n, ast.FunctionDef)}
+    rows = [line for line in errata.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) >= 10
+    assert all(re.search(r"`test_\w+`", row) for row in rows), "every entry names its evidence"
+    assert named <= defined, f"errata names tests that do not exist: {sorted(named - defined)}"
+
+
+def test_the_full_day_agenda_adds_up_to_its_heading():
+    kit = (ROOT / "docs" / "workshop.md").read_text(encoding="utf-8")
+    heading = re.search(r"### Full day \(([^)]*) teaching hours\)", kit).group(1)
+    hours = {"six": 6, "six and a half": 6.5, "seven": 7}[heading]
+    full = kit.split("### Full day")[1].split("## Before the day")[0]
+    minutes = sum(int(m) for m in re.findall(r"\((\d+)'\)", full))
+    assert minutes == hours * 60, f"the full day's sessions add up to {minutes} minutes"
+
+
+def test_the_handout_command_keeps_every_file_the_readme_links():
+    kit = (ROOT / "docs" / "workshop.md").read_text(encoding="utf-8")
+    command = kit.split("git archive HEAD")[1].split("| tar")[0].replace("\\\n", " ")
+    shipped = command.split()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in _relative_links(ROOT / "README.md"):
+        top = target.split("/")[0]
+        if top != "solutions":
+            assert top in shipped, f"the handout omits {top}, which the README links"
+    assert "solutions" not in shipped and readme
