@@ -15,13 +15,13 @@ from utils.moons_study import (  # noqa: E402
     LAMBDAS,
     MIGRATION_DOC,
     WEIGHT_RANGE,
+    article_style_seconds_per_epoch,
     course_study_seconds,
     make_lambda_explorer,
     markdown_section,
     migration_rows,
     plot_lambda_grid,
     plot_lambda_view,
-    seed_style_seconds_per_epoch,
     show_benchmark,
 )
 from utils.training import train_mlp  # noqa: E402
@@ -41,7 +41,7 @@ def test_lambdas_are_the_articles_grid():
     assert LAMBDAS == (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
 
 
-def test_seed_style_timing_runs_the_articles_fit_loop_after_an_untimed_warm_up(monkeypatch):
+def test_article_style_timing_runs_the_articles_fit_loop_after_an_untimed_warm_up(monkeypatch):
     import keras
 
     calls = []
@@ -52,7 +52,7 @@ def test_seed_style_timing_runs_the_articles_fit_loop_after_an_untimed_warm_up(m
         return real_fit(self, *args, **kwargs)
 
     monkeypatch.setattr(keras.Model, "fit", spy)
-    seconds = seed_style_seconds_per_epoch(2)
+    seconds = article_style_seconds_per_epoch(2)
     assert isinstance(seconds, float)
     assert [c["epochs"] for c in calls] == [1, 2]            # warm-up, then the timed epochs
     for call in calls:
@@ -78,7 +78,7 @@ def test_course_study_timing_trains_seven_models_in_one_call_twice(monkeypatch):
                                         (2.5, TypeError), ("50", TypeError)])
 def test_timings_reject_bad_epochs(bad, error):
     with pytest.raises(error, match="epochs"):
-        seed_style_seconds_per_epoch(bad)
+        article_style_seconds_per_epoch(bad)
     with pytest.raises(error, match="epochs"):
         course_study_seconds(bad)
 
@@ -226,3 +226,61 @@ def test_show_benchmark_displays_the_section_or_says_the_file_is_missing(tmp_pat
     show_benchmark(path=tmp_path / "BENCHMARKS.md")
     shown = capsys.readouterr().out
     assert "is not in this copy" not in shown and "Markdown" in shown
+
+
+def test_kfold_splits_hold_out_each_training_point_once_and_never_the_test_set(split):
+    from utils.moons_study import kfold_splits
+
+    folds = kfold_splits(split, 3)
+    assert [len(f.y_train) for f in folds] == [20, 20, 20]
+    held_out = np.concatenate([f.X_test for f in folds])
+    assert len(held_out) == 30
+    assert sorted(map(tuple, held_out)) == sorted(map(tuple, split.X_train))
+    for fold in folds:
+        pooled = np.concatenate([fold.X_train, fold.X_test])
+        assert sorted(map(tuple, pooled)) == sorted(map(tuple, split.X_train))
+        assert not np.isin(split.X_test[:, 0], pooled[:, 0]).any()
+
+
+@pytest.mark.parametrize("bad, error", [(1, ValueError), (16, ValueError), (0, ValueError),
+                                        (2.0, TypeError)])
+def test_kfold_splits_reject_bad_k(split, bad, error):
+    from utils.moons_study import kfold_splits
+
+    with pytest.raises(error, match="k"):
+        kfold_splits(split, bad)
+
+
+def test_kfold_splits_need_a_split():
+    from utils.moons_study import kfold_splits
+
+    with pytest.raises(TypeError, match="split"):
+        kfold_splits((np.zeros((4, 2)), np.zeros(4)), 2)
+
+
+def test_cross_validate_trains_every_candidate_once_per_fold(split, monkeypatch):
+    from utils.moons_study import cross_validate
+
+    calls = []
+
+    def spy(fold, **kwargs):
+        calls.append((len(fold.y_train), len(fold.y_test), kwargs))
+        return train_mlp(fold, **kwargs)
+
+    monkeypatch.setattr(training, "train_mlp", spy)
+    cv = cross_validate(split, [0.0, 1e-2, 1e-1], k=3, epochs=5)
+    assert [(n_tr, n_val) for n_tr, n_val, _ in calls] == [(20, 10)] * 3
+    assert all(tuple(kw["l2"]) == (0.0, 1e-2, 1e-1) for _, _, kw in calls)
+    assert cv.val_acc.shape == cv.val_loss.shape == (3, 3)
+    assert 0 <= cv.chosen < 3
+
+
+def test_the_choice_is_the_best_mean_accuracy_with_ties_to_the_lowest_loss():
+    from utils.moons_study import CrossValidation
+
+    cv = CrossValidation(np.array([0.0, 1e-3, 1e-2]),
+                         val_acc=np.array([[0.9, 1.0, 1.0], [0.8, 0.8, 0.8]]),
+                         val_loss=np.array([[0.3, 0.2, 0.1], [0.3, 0.5, 0.5]]))
+    assert cv.chosen == 2          # 1e-3 and 1e-2 tie on accuracy (0.9); 1e-2 has lower loss
+    cv.val_acc[1, 0] = 1.0
+    assert cv.chosen == 0          # now no penalty has the best accuracy outright

@@ -144,3 +144,29 @@ def test_showing_a_failing_check_keeps_the_learners_passed_status():
     check_accuracy(reference_accuracy)
     show_failing_check(check_accuracy, "inclusive")
     assert EXERCISES["accuracy"].passed
+
+
+def test_version_notes_name_the_running_and_the_tested_stacks():
+    from utils.start_here import version_notes
+
+    notes = version_notes("2.21.0", "3.15.1")
+    assert "TensorFlow 2.21.0 / Keras 3.15.1: one of the tested stacks" in notes[0]
+    assert "2.21 / Keras 3.15" in notes[1] and "2.20 / Keras 3.13 (Colab)" in notes[1]
+    assert "returns all zeros" in notes[2]
+    colab = version_notes("2.20.0", "3.13.2")
+    assert "one of the tested stacks" in colab[0] and "raises a ValueError" in colab[2]
+    assert "not a tested stack" in version_notes("2.19.0", "3.10.0")[0]
+
+
+@pytest.mark.parametrize("tf_version, keras_version, error, match", [
+    ("1.15.0", "3.15.1", ValueError, "TensorFlow 2"),
+    ("2.21.0", "2.15.0", ValueError, "Keras 3"),
+    ("2.21.0", "three", ValueError, "keras_version"),
+    (2.21, "3.15.1", TypeError, "tf_version"),
+])
+def test_version_notes_reject_other_majors_and_bad_strings(tf_version, keras_version, error,
+                                                            match):
+    from utils.start_here import version_notes
+
+    with pytest.raises(error, match=match):
+        version_notes(tf_version, keras_version)

@@ -108,9 +108,9 @@ def study(epochs: int, naive_epochs: int) -> dict:
     """The moons study timed the course's way and the seeds' ``model.fit`` way."""
     from utils.course_setup import import_tensorflow_quietly
     import_tensorflow_quietly()
-    from utils.moons_study import LAMBDAS, course_study_seconds, seed_style_seconds_per_epoch
+    from utils.moons_study import LAMBDAS, article_style_seconds_per_epoch, course_study_seconds
     return {"course_seconds": course_study_seconds(epochs),
-            "seed_seconds_per_epoch": seed_style_seconds_per_epoch(naive_epochs),
+            "seed_seconds_per_epoch": article_style_seconds_per_epoch(naive_epochs),
             "models": len(LAMBDAS) + 1}
 
 

@@ -3,9 +3,12 @@
 What is here:
 
 - ``LAMBDAS``: article 000's grid of L2 strengths (Keras convention, λΣw²).
-- ``seed_style_seconds_per_epoch`` and ``course_study_seconds``: the two timings
+- ``article_style_seconds_per_epoch`` and ``course_study_seconds``: the two timings
   ``make bench`` compares (the article's ``model.fit`` loop versus the compiled,
   vectorized ``utils.training.train_mlp``); the notebook cites BENCHMARKS.md.
+- ``kfold_splits`` and ``cross_validate``: choosing λ without the test set, by k-fold
+  cross-validation on the training points (one ``train_mlp`` call per fold trains every
+  candidate λ at once); ``CrossValidation`` holds the per-fold scores and the choice.
 - ``plot_lambda_grid`` and ``plot_lambda_view``: drawing helpers that take axes.
 - ``make_lambda_explorer``: a λ slider (log scale) and an L1/L2 switch that
   retrain the article's network live and redraw its decision boundary, its
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +52,7 @@ rescaled. Measured once over every slider position with L1 and L2, the hidden we
 outside the axis would be counted in an edge bin and reported in the panel's title."""
 
 
-def seed_style_seconds_per_epoch(epochs: int = 50) -> float:
+def article_style_seconds_per_epoch(epochs: int = 50) -> float:
     """Wall seconds per epoch of article 000's ``model.fit`` loop on the moons data.
 
     Builds ``build_seed_model()`` (Dense(500, relu) → Dense(1, sigmoid), no
@@ -97,6 +101,56 @@ def course_study_seconds(epochs: int = 4000) -> float:
     start = time.perf_counter()
     training.train_mlp(split, l2=strengths, epochs=epochs)
     return time.perf_counter() - start
+
+
+def kfold_splits(split: Split, k: int = 3) -> list[Split]:
+    """``k`` splits of ``split``'s training points alone: each holds out one fold.
+
+    Point ``i`` of the training set is in fold ``i % k`` (the moons points come
+    shuffled, so interleaving is a random assignment). In split ``j`` the other folds
+    are the training set and fold ``j`` is in the test role, as a validation set; the
+    real test set is not used at all.
+    """
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a utils.datasets.Split, got {type(split).__name__}")
+    k = require_positive_int("k", k)
+    n_train = len(split.y_train)
+    if not 2 <= k <= n_train // 2:
+        raise ValueError(f"k must be between 2 and half the {n_train} training points "
+                         f"(every fold needs points on both sides), got {k}")
+    fold = np.arange(n_train) % k
+    return [Split(split.X_train[fold != j], split.y_train[fold != j],
+                  split.X_train[fold == j], split.y_train[fold == j]) for j in range(k)]
+
+
+@dataclass
+class CrossValidation:
+    """What ``cross_validate`` returns: final scores on each held-out fold."""
+
+    l2: np.ndarray         # (M,) the candidate L2 strengths (Keras convention)
+    val_acc: np.ndarray    # (k, M) accuracy on fold j of the model trained without it
+    val_loss: np.ndarray   # (k, M) its cross-entropy on that fold
+
+    @property
+    def chosen(self) -> int:
+        """Index of the candidate with the best mean validation accuracy; ties (a fold of
+        ten points moves in steps of 0.1) go to the lowest mean validation cross-entropy."""
+        acc, loss = self.val_acc.mean(axis=0), self.val_loss.mean(axis=0)
+        tied = np.flatnonzero(np.isclose(acc, acc.max()))
+        return int(tied[np.argmin(loss[tied])])
+
+
+def cross_validate(split: Split, l2, *, k: int = 3, epochs: int = 4000,
+                   seed: int = 1) -> CrossValidation:
+    """k-fold cross-validation of the L2 strengths ``l2`` on ``split``'s training points.
+
+    One ``train_mlp`` call per fold trains every candidate at once (k calls in all;
+    equal folds share one compiled shape). The test set is never touched.
+    """
+    runs = [training.train_mlp(fold, l2=l2, epochs=epochs, seed=seed)
+            for fold in kfold_splits(split, k)]
+    return CrossValidation(runs[0].l2, np.array([r.test_acc[:, -1] for r in runs]),
+                           np.array([r.test_loss[:, -1] for r in runs]))
 
 
 def plot_lambda_grid(ax, lambdas, train_acc, test_acc, *,

@@ -9,6 +9,8 @@
 - ``accuracy_at_threshold``, ``draw_threshold``, ``make_threshold_explorer``:
   the decision-threshold explorer.
 - ``show_failing_check``: shows what a failing check looks like, in one line.
+- ``TESTED_STACKS`` and ``version_notes``: the TensorFlow/Keras versions the course is tested
+  on, and what the installed versions mean for the chapters whose behaviour depends on them.
 """
 from __future__ import annotations
 
@@ -228,3 +230,51 @@ def make_threshold_explorer(y_true=DEMO_Y_TRUE, p_pred=DEMO_P_PRED):
                     figure=lambda: fast_figure(width=6.0, height=3.2, left=0.1, bottom=0.1,
                                                top=0.9))
 
+
+
+TESTED_STACKS = {"the course's pins": ("2.21", "3.15"), "Colab": ("2.20", "3.13")}
+"""(TensorFlow, Keras) major.minor of the stacks every notebook is run on: the pinned
+requirements (``make test``) and Colab's runtime (``make compat``)."""
+
+
+def _major_minor(name: str, version) -> tuple[int, int]:
+    if not isinstance(version, str):
+        raise TypeError(f"{name} must be a version string such as '3.15.1', got {version!r}")
+    parts = version.split(".")
+    try:
+        return int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        raise ValueError(f"{name} must start with major.minor numbers, such as '3.15.1', "
+                         f"got {version!r}") from None
+
+
+def version_notes(tf_version: str, keras_version: str) -> list[str]:
+    """What the installed TensorFlow and Keras mean for the course, one line per point.
+
+    Raises ``ValueError`` for TensorFlow other than 2 or Keras other than 3 (the course's
+    code needs Keras 3: ``keras.Input``, ``keras.regularizers.l2(λ)``, ``keras.ops``).
+    """
+    tf_mm, keras_mm = _major_minor("tf_version", tf_version), _major_minor("keras_version",
+                                                                          keras_version)
+    if tf_mm[0] != 2:
+        raise ValueError(f"the course needs TensorFlow 2, found {tf_version}")
+    if keras_mm[0] != 3:
+        raise ValueError(f"the course needs Keras 3 (keras.Input, keras.regularizers.l2(λ)), "
+                         f"found {keras_version}")
+    tested = "; ".join(f"TensorFlow {t} / Keras {k} ({where})"
+                       for where, (t, k) in TESTED_STACKS.items())
+    stacks = {(tuple(map(int, t.split("."))), tuple(map(int, k.split("."))))
+              for t, k in TESTED_STACKS.values()}
+    status = ("one of the tested stacks" if (tf_mm, keras_mm) in stacks else
+              "not a tested stack: the chapters should run, but printed numbers may differ "
+              "in the last digits and the chapter 3 and 5 notes below may not apply")
+    dropout = ("returns all zeros" if keras_mm >= (3, 14) else
+               "raises a ValueError (zeros from Keras 3.14 on)")
+    return [
+        f"running TensorFlow {tf_version} / Keras {keras_version}: {status}",
+        f"tested on: {tested}",
+        f"chapter 3: keras.layers.Dropout(1.0)(x, training=True) {dropout}; the chapter "
+        "shows what your version does",
+        "chapter 5: RandomFlip, RandomTranslation and the other augmentation layers are on "
+        "in a plain model(x) call (training defaults to True) on Keras 3.13 and 3.15 alike",
+    ]
