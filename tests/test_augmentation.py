@@ -396,3 +396,31 @@ def test_training_loop_takes_one_label_noise_per_model_and_records_calibration()
     with pytest.raises(ValueError, match=r"label_smoothing must be one number or one per model"):
         train_image_classifiers([_digit_model()], X_train, y_train, X_test, y_test,
                                 batch_size=25, label_smoothing=[0.1, 0.2])
+
+
+def test_keras_erasing_mixup_and_cutmix_do_what_chapter_5_says():
+    """RandomErasing: a single factor=1.0 erases about half the images, (1.0, 1.0) all, over
+    2-33 % of the area, nothing with training=False; MixUp and CutMix mix labels like pixels."""
+    import keras
+
+    copies = np.repeat(augmentation.sample_image("china", 32)[None], 200, axis=0)
+    shares = {}
+    for factor in (1.0, (1.0, 1.0)):
+        layer = keras.layers.RandomErasing(factor=factor, fill_value=0.0, value_range=(0, 1), seed=1)
+        changed = np.any(layer(copies, training=True).numpy() != copies, axis=-1)
+        hit = changed.any(axis=(1, 2))
+        shares[factor] = hit.mean()
+        assert changed[hit].mean(axis=(1, 2)).max() < 0.34
+        assert np.array_equal(layer(copies[:2], training=False), copies[:2])
+    assert 0.35 < shares[1.0] < 0.65 and shares[(1.0, 1.0)] == 1.0
+    flat = np.stack([np.full((64, 64, 1), k, "float32") for k in range(8)])
+    for seed in range(3):
+        mixed = keras.layers.MixUp(seed=seed)({"images": flat, "labels": np.eye(8, dtype="float32")},
+                                              training=True)
+        assert np.allclose(mixed["images"].numpy()[..., 0],
+                           (mixed["labels"].numpy() @ np.arange(8))[:, None, None], atol=1e-4)
+        cut = keras.layers.CutMix(seed=seed)({"images": flat, "labels": np.eye(8, dtype="float32")},
+                                            training=True)
+        images = cut["images"].numpy()[..., 0]
+        pixel_shares = np.stack([(images == c).mean(axis=(1, 2)) for c in range(8)], axis=1)
+        assert np.abs(pixel_shares - cut["labels"].numpy()).max() < 0.05

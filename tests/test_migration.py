@@ -137,3 +137,10 @@ def test_form_behaves_as_the_table_says(block, results):
         assert outcome[0] == block["raises"], f"{block['id']} failed differently: {outcome}"
     else:
         assert outcome is None, f"{block['id']} failed: {outcome[0]}: {outcome[1]}\n{outcome[2]}"
+
+
+def test_article_004s_rotation_has_a_clockwise_row():
+    """Article 004 captions its rotations "90° clockwise"; tf.image.rot90 turns the other way."""
+    rows = [row for row in _rows().values() if row[0] == "004" and "rotate" in row[1]]
+    assert rows, "article 004's rotation is missing from the migration table"
+    assert "rot90(img, k=3)" in rows[0][3] and "counter-clockwise" in rows[0][4]
