@@ -39,7 +39,10 @@ def _same_figures_as_solution(name, executed):
 
 @pytest.mark.parametrize("name", CHAPTER_NAMES)
 def test_an_unsolved_chapter_costs_one_line_per_check(name):
-    notebook = lp.execute(_read(lp.CHAPTERS, name))
+    notebook = _read(lp.CHAPTERS, name)
+    if not lp.stubs(notebook):
+        pytest.skip("no exercise: the chapter is the solution without its outputs (nbval runs it)")
+    notebook = lp.execute(notebook)
     checks = set(lp.check_cells(notebook))
     exercises = {s.function for s in lp.stubs(notebook)}
     for index, cell in enumerate(notebook.cells):

@@ -75,14 +75,14 @@ class MLPRun:
 
 
 def predict_proba(weights: dict, X) -> np.ndarray:
-    """Forward pass of the Dense(H, relu) -> Dense(1, sigmoid) network in NumPy.
+    """P(y=1 | x) of the Dense(H, relu) -> Dense(1, sigmoid) network: the NumPy engine's
+    ``utils.numpy_net.predict_proba`` on Keras-shaped weights.
 
     ``weights`` holds W1 (d, H), b1 (H,), W2 (H, 1), b2 (1,); ``X`` (n, d) -> (n,).
     """
-    X = np.asarray(X, dtype=np.float32)
-    hidden = np.maximum(X @ weights["W1"] + weights["b1"], 0.0)
-    logits = (hidden @ weights["W2"] + weights["b2"])[:, 0]
-    return 1.0 / (1.0 + np.exp(-logits))
+    from utils.numpy_net import predict_proba as engine_predict_proba
+
+    return engine_predict_proba(weights, X)
 
 
 def build_seed_model(hidden: int = 500, l2: float = 0.0, l1: float = 0.0, n_inputs: int = 2):
