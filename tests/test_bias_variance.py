@@ -257,7 +257,7 @@ def test_tanh_nets_objective_is_mse_plus_keras_style_l2():
     (lambda: bv.train_tanh_nets(np.zeros((2, 3)), np.zeros((2, 3)), hidden=0),
      ValueError, "hidden must be >= 1"),
     (lambda: bv.train_tanh_nets(np.zeros((2, 3)), np.zeros((2, 3)), learning_rate=float("nan")),
-     ValueError, "learning_rate must be a finite number"),
+     ValueError, "learning_rate must be (>= 0|finite)"),
     (lambda: bv.train_tanh_nets(np.zeros((2, 3)), np.zeros((2, 4))),
      ValueError, "X and Y must have the same shape"),
     (lambda: bv.predict_tanh_nets({}, np.zeros((2, 3, 1))),

@@ -43,6 +43,7 @@ import numpy as np
 from utils.optim import get_update_rule, require_learning_rate
 from utils.validation import (
     as_float_array,
+    require_nonnegative,
     require_nonnegative_int,
     require_positive_int,
     require_probability,
@@ -504,14 +505,6 @@ def reference_l2_grad(dW, W, lambd, m):
     return dW + (lambd / m) * W
 
 
-def _nonnegative_finite(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite number >= 0, got {value!r}")
-    if not (np.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-    return float(value)
-
-
 def _penalized(params: dict, penalize) -> list[str]:
     keys = [f"W{layer}" for layer in range(1, n_layers(params) + 1)]
     if penalize is None:
@@ -582,7 +575,7 @@ def _setup(params, *, loss, activation, lambd=0.0, l2_grad=None, penalize=None,
     return {
         "count": count, "loss": _check_choice("loss", loss, LOSSES),
         "activation": _activation(activation),
-        "lambd": _per_model("lambd", lambd, count, _nonnegative_finite),
+        "lambd": _per_model("lambd", lambd, count, require_nonnegative),
         "l2_grad": l2_grad, "keys": _penalized(params, penalize), "probs": probs,
         "dropout_forward": dropout_forward, "dropout_backward": dropout_backward,
         "rng": _check_dropout(params, "train", probs, dropout_forward, rng),

@@ -33,15 +33,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from utils.validation import require_nonnegative
+
 
 def require_learning_rate(value, name: str = "learning_rate") -> float:
     """``value`` as a finite float >= 0; NaN and inf are refused with a message naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a finite number >= 0, got {value!r}")
-    value = float(value)
-    if not (math.isfinite(value) and value >= 0.0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
-    return value
+    return require_nonnegative(name, value)
 
 
 def _require_beta(name: str, value) -> float:
