@@ -19,6 +19,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS, SOLUTIONS = ROOT / "chapters", ROOT / "solutions"
+# The utils module of every chapter, in chapter order (the meta-tests import them all).
+CHAPTER_MODULES = ("start_here", "bias_variance", "weight_penalty", "moons_study", "dropout",
+                   "early_stopping", "augmentation", "capstone")
 ANSWERS = Path(__file__).resolve().parent / "learner_answers"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 DEF = re.compile(r"^(\s*)def (\w+)\(")

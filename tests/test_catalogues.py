@@ -9,13 +9,13 @@ can reach them.
 import importlib
 import inspect
 
+import learner_path as lp
 import numpy as np
 import pytest
 
 from utils import checks
 
-CHAPTER_MODULES = ("start_here", "bias_variance", "weight_penalty", "moons_study", "dropout",
-                   "early_stopping", "augmentation")
+CHAPTER_MODULES = lp.CHAPTER_MODULES
 for _module in CHAPTER_MODULES:
     importlib.import_module(f"utils.{_module}")
 

@@ -21,7 +21,7 @@ def _pins(path):
 
 def test_requirements_are_all_pinned_exactly():
     for line in binder_env.pins(ROOT / "requirements.txt"):
-        assert re.fullmatch(r"[A-Za-z0-9_.-]+==\d+(\.\d+)+", line), f"not pinned: {line}"
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+==\d+(\.\d+)+(\.post\d+)?", line), f"not pinned: {line}"
 
 
 def test_constraints_agree_with_requirements():

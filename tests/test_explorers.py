@@ -8,6 +8,7 @@ not connected fails this test.
 """
 import importlib
 
+import learner_path as lp
 import matplotlib
 import pytest
 
@@ -15,8 +16,7 @@ matplotlib.use("Agg")
 
 from utils import plotting  # noqa: E402
 
-CHAPTER_MODULES = ("start_here", "bias_variance", "weight_penalty", "moons_study", "dropout",
-                   "early_stopping", "augmentation")
+CHAPTER_MODULES = lp.CHAPTER_MODULES
 for _module in CHAPTER_MODULES:
     importlib.import_module(f"utils.{_module}")
 

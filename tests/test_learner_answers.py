@@ -14,8 +14,7 @@ import pytest
 
 from utils import checks
 
-for _module in ("start_here", "bias_variance", "weight_penalty", "moons_study", "dropout",
-                "early_stopping", "augmentation"):
+for _module in lp.CHAPTER_MODULES:
     importlib.import_module(f"utils.{_module}")
 
 CHAPTER_NAMES = sorted(p.stem for p in lp.CHAPTERS.glob("*.ipynb"))
