@@ -12,6 +12,8 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanit
 COMPAT_PYTHON ?= python3.13
 COMPAT_VENV := build/venv-colab
 COMPAT_PINS := tools/colab-constraints.txt
+# `make test` runs test files on this many workers (pytest-xdist; 2 suits a 2-core machine).
+TEST_JOBS ?= 2
 # Set when the learner names a Python: an environment built by another version is rebuilt.
 PYTHON_GIVEN := $(filter command line environment,$(origin PYTHON))
 
@@ -39,7 +41,7 @@ lab: venv
 		chapters/00_start_here.ipynb
 
 test: venv
-	$(PY) -m pytest tests solutions $(NBVAL) $(PYTEST_ARGS)
+	$(PY) -m pytest tests solutions $(NBVAL) -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 unit: venv
 	$(PY) -m pytest tests $(PYTEST_ARGS)

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
@@ -24,3 +26,23 @@ def pytest_collectstart(collector):
     """
     if hasattr(collector, "skip_compare") and "stderr" not in collector.skip_compare:
         collector.skip_compare = (*collector.skip_compare, "stderr")
+
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs in parallel (pytest-xdist): what may go to different workers.
+
+    A notebook's nbval cells share one kernel, and a test module's fixtures (a JupyterLab
+    server, a Colab clone) are built once: so each file stays on one worker, as
+    ``--dist loadfile`` does. The learner's-path runs are the exception: every chapter run
+    is a whole notebook in its own kernel, so each may go to any worker.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileOrLearnerRun(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            file = nodeid.split("::", 1)[0]
+            return nodeid if file.endswith("test_learner_path.py") else file
+
+    return FileOrLearnerRun(config, log)
