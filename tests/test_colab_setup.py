@@ -5,6 +5,7 @@ cell to its first exercise in a fresh kernel. Nothing touches a real /content.""
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -116,3 +117,50 @@ def test_outside_colab_and_outside_the_course_the_cell_says_where_to_open_it(col
     monkeypatch.setitem(colab, "content", tmp_path)
     errors = _errors(_run([_setup_cell(colab["url"])], colab, monkeypatch))
     assert len(errors) == 1 and "Open this notebook from inside the course" in errors[0]
+
+
+FAKE_PIP = '''"""Stands in for pip: records its arguments, then "installs" by removing the stale copy."""
+import os, shutil, sys
+with open(os.environ["FAKE_PIP_LOG"], "a") as log:
+    log.write(" ".join(sys.argv[1:]) + "\\n")
+shutil.rmtree(os.environ["FAKE_PIP_REMOVES"])
+'''
+
+
+def test_on_colab_the_set_up_cell_installs_exactly_the_pinned_mnist1d(colab, monkeypatch,
+                                                                       tmp_path):
+    """Colab lacks mnist1d (or could have another version): the set-up cell installs the
+    pin of constraints.txt and nothing else, then the capstone's data generator imports."""
+    from utils.course_setup import pinned_version
+
+    pin = pinned_version("mnist1d")
+    shadow = tmp_path / "shadow"      # before site-packages: a stale mnist1d and a fake pip
+    stale = shadow / "mnist1d-0.0.1.dist-info"
+    stale.mkdir(parents=True)
+    (stale / "METADATA").write_text("Metadata-Version: 2.1\nName: mnist1d\nVersion: 0.0.1\n")
+    (shadow / "pip").mkdir()
+    (shadow / "pip" / "__init__.py").write_text("")
+    (shadow / "pip" / "__main__.py").write_text(FAKE_PIP)
+    log = tmp_path / "pip.log"
+    env = dict(colab["env"], PYTHONPATH=os.pathsep.join([colab["env"]["PYTHONPATH"], str(shadow)]),
+               FAKE_PIP_LOG=str(log), FAKE_PIP_REMOVES=str(stale))
+    monkeypatch.setitem(colab, "env", env)
+    notebook = _run([_setup_cell(colab["url"]), nbformat.v4.new_code_cell(
+        "import importlib.metadata, mnist1d.data\n"
+        "print(importlib.metadata.version('mnist1d'))"),
+        _setup_cell(colab["url"])], colab, monkeypatch)    # run again: nothing to install
+    assert not _errors(notebook), _errors(notebook)
+    assert log.read_text().splitlines() == [f"install -q --no-deps mnist1d=={pin}"]
+    assert f"Installing mnist1d=={pin}" in _text(notebook.cells[0])
+    assert _text(notebook.cells[1]).strip() == pin
+    assert "Installing" not in _text(notebook.cells[2])
+
+
+def test_outside_colab_nothing_is_installed(monkeypatch):
+    from utils import course_setup
+
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert course_setup.install_missing_on_colab() == []
+    assert course_setup.pinned_version("mnist1d") == "0.0.2.post1"
+    with pytest.raises(ValueError, match="not pinned"):
+        course_setup.pinned_version("no-such-package")

@@ -1,15 +1,25 @@
 """What the set-up cell calls, and the environment report of chapter 0.
 
-``start()`` imports TensorFlow with its start-up chatter silenced, applies
+``start()`` installs on Colab the one course package Colab lacks (``mnist1d``, at
+the course's pin), imports TensorFlow with its start-up chatter silenced, applies
 the course's plot style and makes inline figures PNG. The set-up cell finds
 this file to know where the course's root is.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.metadata
 import os
 import platform
+import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Packages the course needs that Colab does not ship. Their own dependencies are on Colab
+# already, so each is installed alone (--no-deps) at the pin of constraints.txt.
+COLAB_MISSING = ("mnist1d",)
 
 
 @contextlib.contextmanager
@@ -45,8 +55,43 @@ def import_tensorflow_quietly():
     return tf
 
 
+def pinned_version(package: str, constraints: Path = ROOT / "constraints.txt") -> str:
+    """The version constraints.txt pins for ``package`` (e.g. ``"0.0.2.post1"``)."""
+    for line in constraints.read_text().splitlines():
+        name, _, version = line.strip().partition("==")
+        if version and name.lower().replace("_", "-") == package.lower().replace("_", "-"):
+            return version
+    raise ValueError(f"package {package!r} is not pinned in {constraints.name}")
+
+
+def _installed_version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def install_missing_on_colab(packages=COLAB_MISSING) -> list[str]:
+    """On Colab, pip-install each of ``packages`` that is missing or not at its pin, alone
+    (no dependencies) and at the pin. Elsewhere do nothing (`make lab` and Binder install
+    everything from the pins). Returns the requirements installed."""
+    if "google.colab" not in sys.modules:
+        return []
+    wanted = [f"{p}=={pinned_version(p)}" for p in packages
+              if _installed_version(p) != pinned_version(p)]
+    if wanted:
+        print(f"Installing {', '.join(wanted)} (not on Colab) ...")
+        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", *wanted],
+                             capture_output=True, text=True)
+        if pip.returncode:
+            raise RuntimeError(f"Could not install {', '.join(wanted)}:\n{pip.stderr[-2000:]}")
+        importlib.invalidate_caches()
+    return wanted
+
+
 def start() -> None:
     """Everything a chapter needs before its first cell of content."""
+    install_missing_on_colab()
     import_tensorflow_quietly()
     from utils.plotting import use_course_style
 
