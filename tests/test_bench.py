@@ -91,10 +91,21 @@ def _report(seconds, memory, move, speedup, missed=0):
 
 def test_report_marks_what_meets_its_budget_and_what_does_not():
     good = _report(seconds=20, memory=800, move=0.2, speedup=300)
-    assert "✘" not in good and "| 01_x | 20.0 | 800 | ✔ |" in good and "**300×**" in good
+    assert "✘" not in good and "| 01_x | 20.0 | 800 | 45 s, 1200 MB | ✔ |" in good and "**300×**" in good
     bad = _report(seconds=200, memory=1300, move=0.7, speedup=50)
     assert bad.count("✘ over budget") == 4   # notebook, all notebooks, explorer, speed-up
     assert "✘ 2 moves did not redraw" in _report(20, 800, 0.2, 300, missed=2)
+
+
+def test_the_capstone_has_its_own_time_budget_outside_the_chapters_total():
+    host = {"cores": 2, "cpu": "cpu", "system": "Linux", "python": "3.11", "tensorflow": "2.21",
+            "keras": "3.15"}
+    notebooks = [{"notebook": "05_x", "seconds": 40.0, "memory_mb": 900, "explorers": {}},
+                 {"notebook": "06_x", "seconds": 150.0, "memory_mb": 900, "explorers": {}}]
+    text = bench.report(notebooks, None, None, host)
+    assert "| 05_x | 40.0 | 900 | 45 s, 1200 MB | ✔ |" in text
+    assert "| 06_x | 150.0 | 900 | 90 s, 1200 MB | ✘ over budget |" in text
+    assert "chapters 0–5: **40.0 s** (budget 180 s: ✔)" in text
 
 
 def test_output_may_be_any_path(tmp_path, monkeypatch):
@@ -111,4 +122,4 @@ def test_output_may_be_any_path(tmp_path, monkeypatch):
     output = tmp_path / "elsewhere" / "BENCH.md"
     output.parent.mkdir()
     assert bench.main(["--output", str(output)]) == 0
-    assert "| 00_x | 1.0 | 100 | ✔ |" in output.read_text(encoding="utf-8")
+    assert "| 00_x | 1.0 | 100 | 45 s, 1200 MB | ✔ |" in output.read_text(encoding="utf-8")

@@ -29,8 +29,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-# Chapter 0 and a chapter whose explorer retrains a model on every move.
-NOTEBOOKS = ["00_start_here", "02_moons_case_study"]
+# Chapter 0, a chapter whose explorer retrains a model on every move, and the capstone.
+NOTEBOOKS = ["00_start_here", "02_moons_case_study", "06_capstone_mnist1d"]
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
@@ -146,7 +146,7 @@ def test_notebook_runs_and_its_explorer_responds_in_chromium(name, lab, playwrig
         page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
         page.click("li[role=menuitem] >> text=Run")
         page.click("li[role=menuitem] >> text=Run All Cells")
-        page.wait_for_function(ALL_CELLS_RAN, timeout=240_000)
+        page.wait_for_function(ALL_CELLS_RAN, timeout=480_000)
         page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / f"{name}-ran.png"))
 

@@ -41,6 +41,8 @@ SOLUTIONS = ROOT / "solutions"
 OUTPUT = ROOT / "BENCHMARKS.md"
 
 BUDGET_NOTEBOOK_S = 45.0
+BUDGET_CAPSTONE_S = 90.0   # the capstone (chapter 6) has its own budget, outside the 3 minutes
+CAPSTONE_PREFIX = "06_"
 BUDGET_ALL_S = 180.0
 BUDGET_MEMORY_MB = 1200.0
 BUDGET_EXPLORER_S = 0.5
@@ -122,6 +124,11 @@ def machine() -> dict:
             "system": f"{platform.system()} {platform.machine()}"}
 
 
+def time_budget(notebook: str) -> float:
+    """A notebook's time budget: 45 s, the capstone's 90 s."""
+    return BUDGET_CAPSTONE_S if notebook.startswith(CAPSTONE_PREFIX) else BUDGET_NOTEBOOK_S
+
+
 def _mark(ok: bool) -> str:
     return "✔" if ok else "✘ over budget"
 
@@ -142,16 +149,19 @@ def report(notebooks: list[dict], study: dict | None, overheads: dict | None,
         "Each solution notebook in a fresh kernel: wall time from kernel start to the last "
         "cell (TensorFlow import included) and the kernel's peak resident memory.",
         "",
-        "| notebook | time (s) | peak memory (MB) | budget (45 s, 1200 MB) |",
-        "| --- | ---: | ---: | --- |",
+        "| notebook | time (s) | peak memory (MB) | budget | |",
+        "| --- | ---: | ---: | --- | --- |",
     ]
     for nb in notebooks:
-        ok = nb["seconds"] <= BUDGET_NOTEBOOK_S and (nb["memory_mb"] or 0) <= BUDGET_MEMORY_MB
+        seconds = time_budget(nb["notebook"])
+        ok = nb["seconds"] <= seconds and (nb["memory_mb"] or 0) <= BUDGET_MEMORY_MB
         lines.append(f"| {nb['notebook']} | {nb['seconds']:.1f} | {nb['memory_mb']:.0f} | "
-                     f"{_mark(ok)} |")
-    total = sum(nb["seconds"] for nb in notebooks)
-    lines += ["", f"All notebooks: **{total:.1f} s** (budget {BUDGET_ALL_S:.0f} s: "
-              f"{_mark(total <= BUDGET_ALL_S)}).", ""]
+                     f"{seconds:.0f} s, {BUDGET_MEMORY_MB:.0f} MB | {_mark(ok)} |")
+    chapters = [nb for nb in notebooks if not nb["notebook"].startswith(CAPSTONE_PREFIX)]
+    total = sum(nb["seconds"] for nb in chapters)
+    lines += ["", f"All notebooks of chapters 0–5: **{total:.1f} s** (budget {BUDGET_ALL_S:.0f} s: "
+              f"{_mark(total <= BUDGET_ALL_S)}); the capstone has its own budget of "
+              f"{BUDGET_CAPSTONE_S:.0f} s.", ""]
 
     lines += ["## Explorers", "",
               "Each control of each explorer moved to new values in the notebook's kernel; a "
