@@ -91,6 +91,30 @@ def test_the_learners_function_gets_copies_and_mutation_is_named():
     assert "changed its argument `x` in place" in message
 
 
+def test_a_write_into_an_argument_that_star_args_collects_is_named_too():
+    def double_demo(*args):
+        args[0][0] = 0.0
+        return 2 * args[0]
+
+    key, message = run_check_quietly(check_double_demo, double_demo)
+    assert key == "mutated_input" and "`args`" in message
+
+    PAIR = Catalogue("pair_demo", Mistake("wrong_value", answer=lambda a, b: a))
+
+    @exercise_check("adds.", catalogue=PAIR, reference=lambda a, b: a + b)
+    def check_pair_demo(fn):
+        a, b = np.ones(2), np.ones(2)
+        PAIR.close(fn(a, b), a + b, what="pair_demo(a, b)")
+
+    def pair_demo(a, *rest):
+        rest[0][1] = 5.0
+        return a + 1
+
+    key, message = run_check_quietly(check_pair_demo, pair_demo)
+    assert key == "mutated_input" and "`rest`" in message
+    EXERCISES.pop("pair_demo", None)
+
+
 def test_an_exception_in_the_learners_code_names_their_line():
     def double_demo(x):
         return x.doubled()

@@ -6,6 +6,7 @@ the exercise's ``def`` from the chapter and run through the exercise's check.
 """
 import importlib
 import math
+import re
 
 import learner_path as lp
 import nbformat
@@ -48,11 +49,23 @@ def test_every_exercise_has_three_alternative_answers(name):
         assert function in checks.EXERCISES, f"{function} has no registered check"
 
 
+def _imports_before(notebook, cell_index):
+    """The import statements of the chapter's code cells above the exercise (an answer may
+    use what the notebook imported before it, as a learner's would)."""
+    lines = []
+    for cell in notebook.cells[:cell_index]:
+        if cell.cell_type == "code":
+            lines += [line for line in cell.source.splitlines()
+                      if re.match(r"(import|from) [\w.]+", line) and not line.endswith(("(", "\\"))]
+    return "\n".join(lines)
+
+
 @pytest.mark.parametrize(("name", "function", "k", "body"), _cases())
 def test_each_alternative_passes_the_check(name, function, k, body):
     notebook = _chapter(name)
     stub = next(s for s in lp.stubs(notebook) if s.function == function)
     namespace = {"np": np, "math": math}
+    exec(compile(_imports_before(notebook, stub.cell), f"<{name} imports>", "exec"), namespace)
     exec(compile(lp.function_source(notebook, stub, body), f"<{function} #{k}>", "exec"),
          namespace)
     result = checks.run_check_quietly(checks.EXERCISES[function].check, namespace[function])

@@ -309,7 +309,9 @@ class _Guarded:
             self.catalogue.fail("raised", name=self.__name__,
                                 error=f"{type(error).__name__}: {error}",
                                 where=_learner_line(error))
-        named = list(zip(self.parameters or range(len(args)), zip(args, given_args)))
+        positional = [p for p in self.parameters if p not in kwargs][: len(args)]
+        positional += [f"argument {i + 1}" for i in range(len(positional), len(args))]  # *args
+        named = list(zip(positional, zip(args, given_args)))
         named += [(k, (kwargs[k], given_kwargs[k])) for k in kwargs]
         for argument, (original, given) in named:
             if not _same(original, given):
