@@ -13,7 +13,10 @@ from utils.numpy_net import numerical_gradient, relative_error  # noqa: E402
 from utils.weight_penalty import (  # noqa: E402
     CONVENTIONS,
     ball_boundary,
+    check_backward_with_l2,
     check_compute_cost_with_l2,
+    check_convert_lambd,
+    check_ista_step,
     check_l2_grad,
     check_soft_threshold,
     constrained_optimum,
@@ -24,15 +27,21 @@ from utils.weight_penalty import (  # noqa: E402
     l2_coefficient,
     make_penalty_geometry_explorer,
     make_sparse_regression,
+    numerical_gradients,
     penalty_by_hand,
+    reference_backward_with_l2,
     reference_compute_cost_with_l2,
+    reference_convert_lambd,
+    reference_ista_step,
     reference_l2_grad,
     reference_soft_threshold,
+    three_layer_forward,
     weight_norms,
 )
 
 CHECKS = {"compute_cost_with_l2": check_compute_cost_with_l2, "l2_grad": check_l2_grad,
-          "soft_threshold": check_soft_threshold}
+          "soft_threshold": check_soft_threshold, "backward_with_l2": check_backward_with_l2,
+          "ista_step": check_ista_step, "convert_lambd": check_convert_lambd}
 MISTAKES = [(name, m) for name, check in CHECKS.items() for m in check.catalogue]
 
 
@@ -119,6 +128,125 @@ def test_a_failing_check_is_one_line_in_jupyter():
     assert len(lines) == 1 and "twice too large" in lines[0]
 
 
+# ------------------------------------------------------------------ exercise 3: backward pass
+def _small_net(seed=5, sizes=(3, 6, 5, 1), n=7):
+    from utils import numpy_net as nn
+
+    rng = np.random.default_rng(seed)
+    params = nn.init_params(list(sizes), rng)
+    for key in ("b1", "b2", "b3"):
+        params[key] = rng.normal(0, 0.5, params[key].shape)
+    X, y = rng.normal(0, 1, (n, sizes[0])), (rng.random(n) > 0.5).astype(float)
+    return X, y, params
+
+
+def test_three_layer_forward_is_the_engines_forward_pass():
+    from utils import numpy_net as nn
+
+    X, y, params = _small_net()
+    scores, caches = three_layer_forward(X, params)
+    engine_scores, _ = nn.forward(params, X)
+    assert np.allclose(scores, engine_scores) and scores.shape == (7,)
+    fc1, relu1, fc2, relu2, fc3 = caches
+    assert fc1[0] is not None and np.array_equal(fc1[1], params["W1"])
+    assert np.array_equal(fc2[0], np.maximum(relu1, 0)) and np.array_equal(fc3[0], np.maximum(relu2, 0))
+
+
+@pytest.mark.parametrize("lambd", [0.0, 0.3, 2.0])
+def test_reference_backward_is_the_engines_and_the_numerical_gradient(lambd):
+    from utils import numpy_net as nn
+
+    X, y, params = _small_net()
+    scores, caches = three_layer_forward(X, params)
+    data_cost, dscores = nn.sigmoid_cross_entropy(scores, y)
+    grads = reference_backward_with_l2(dscores, caches, params, lambd, len(X))
+    cost, engine = nn.loss_and_grads(params, X, y, lambd=lambd)
+    numeric = numerical_gradients(X, y, params, lambd)
+    assert set(grads) == set(params)
+    for key in params:
+        assert np.allclose(grads[key], engine[key], rtol=1e-12, atol=1e-14)
+        assert relative_error(grads[key], numeric[key]) < 1e-7, key
+    assert np.allclose(grads["b1"], reference_backward_with_l2(dscores, caches, params, 0.0,
+                                                               len(X))["b1"])  # biases: no penalty
+
+
+def test_the_backward_check_problem_keeps_every_pre_activation_off_the_kink():
+    X, y, params = wp._backward_problem()
+    _, (fc1, relu1, fc2, relu2, fc3) = three_layer_forward(X, params)
+    for Z in (relu1, relu2):
+        assert np.abs(Z).min() > 0.1                    # centered differences are exact
+        assert np.all((Z > 0).any(axis=0)) and np.all((Z < 0).any(axis=0))  # masks matter
+    assert relu1.shape == relu2.shape                   # so swapped caches give values, not errors
+
+
+def test_the_backward_check_names_a_learner_who_forgot_to_reshape_dscores():
+    def forgot_reshape(dscores, caches, params, lambd, m):
+        from utils import numpy_net as nn
+
+        fc1, relu1, fc2, relu2, fc3 = caches
+        dA2, dW3, db3 = nn.affine_backward(dscores, fc3)
+        dA1, dW2, db2 = nn.affine_backward(nn.relu_backward(dA2, relu2), fc2)
+        _, dW1, db1 = nn.affine_backward(nn.relu_backward(dA1, relu1), fc1)
+        return {"W1": dW1 + lambd / m * params["W1"], "b1": db1, "W2": dW2 + lambd / m
+                * params["W2"], "b2": db2, "W3": dW3 + lambd / m * params["W3"], "b3": db3}
+
+    assert run_check_quietly(check_backward_with_l2, forgot_reshape)[0] == "flat_dscores"
+
+    def raises_always(dscores, caches, params, lambd, m):
+        return {"W1": caches[7]}
+
+    key, message = run_check_quietly(check_backward_with_l2, raises_always)
+    assert key == "raised" and "IndexError" in message
+
+
+def test_the_backward_check_accepts_float32_arithmetic_and_names_in_place_relu():
+    def float32(dscores, caches, params, lambd, m):
+        grads = reference_backward_with_l2(dscores, caches, params, lambd, m)
+        return {key: value.astype(np.float32) for key, value in grads.items()}
+
+    assert run_check_quietly(check_backward_with_l2, float32) is None
+
+    def relu_in_place(dscores, caches, params, lambd, m):
+        caches[1][caches[1] < 0] = 0.0      # writes into the cached Z1
+        return reference_backward_with_l2(dscores, caches, params, lambd, m)
+
+    key, message = run_check_quietly(check_backward_with_l2, relu_in_place)
+    assert key == "mutated_input" and "`caches`" in message
+
+
+# ------------------------------------------------------------------ exercises 5 and 6
+def test_reference_ista_step_is_the_proximal_step_of_the_l1_objective():
+    from scipy.optimize import minimize_scalar
+
+    rng = np.random.default_rng(8)
+    w, grad, lr, lambd = rng.normal(0, 1, 6), rng.normal(0, 1, 6), 0.4, 0.9
+    got = reference_ista_step(w, grad, lr, lambd, reference_soft_threshold)
+    for j in range(6):  # argmin_u 1/2 (u - (w - lr grad))^2 + lr lambd |u|, one entry at a time
+        v = w[j] - lr * grad[j]
+        best = minimize_scalar(lambda u, v=v: 0.5 * (u - v) ** 2 + lr * lambd * abs(u),
+                               bounds=(-5, 5), method="bounded", options={"xatol": 1e-10}).x
+        assert got[j] == pytest.approx(best, abs=1e-6)
+    assert np.array_equal(reference_ista_step(w, grad, lr, 0.0, reference_soft_threshold),
+                          w - lr * grad)
+
+
+def test_reference_ista_steps_converge_to_fit_linear():
+    X, y, _ = make_sparse_regression(n=40, d=12, k=3, seed=3)
+    step = 1 / np.linalg.eigvalsh(X.T @ X / len(X))[-1]
+    w = np.zeros(12)
+    for _ in range(500):
+        w = reference_ista_step(w, X.T @ (X @ w - y) / len(X), step, 0.1, reference_soft_threshold)
+    assert np.allclose(w, fit_linear(X, y, l1=0.1, epochs=500), atol=1e-12)
+
+
+def test_reference_convert_lambd_gives_the_same_penalty_and_gradient():
+    W, lambd, m = np.array([[1.0, -2.0], [0.5, 3.0]]), 0.3, 12
+    keras_l2, weight_decay = reference_convert_lambd(lambd, m)
+    assert keras_l2 * np.sum(W ** 2) == pytest.approx(lambd / (2 * m) * np.sum(W ** 2))
+    assert np.allclose(weight_decay * W, reference_l2_grad(np.zeros_like(W), W, lambd, m))
+    assert reference_convert_lambd(0.0, 5) == (0.0, 0.0)
+
+
 # ------------------------------------------------------------------ conventions
 def test_conventions_agree_on_one_matrix():
     W = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
@@ -200,6 +328,37 @@ def test_penalty_by_hand_and_weight_norms():
     (lambda: fit_linear(np.ones((4, 2)), np.ones(4), epochs=0), ValueError, "epochs must be >= 1"),
     (lambda: fit_linear(np.ones((4, 2)), np.ones(4), method="newton"), ValueError,
      "method must be"),
+    # the three-layer network, the ISTA step and the conversion
+    (lambda: three_layer_forward(np.ones((2, 3)), {"W1": np.ones((3, 2))}), ValueError,
+     "params must hold exactly W1, b1, W2, b2, W3, b3"),
+    (lambda: three_layer_forward(np.ones((2, 3)), [np.ones((3, 2))]), TypeError,
+     "params must be a dict"),
+    (lambda: three_layer_forward(np.ones((2, 4)), _small_net()[2]), ValueError,
+     "X has 4 columns but W1 expects 3"),
+    (lambda: three_layer_forward(np.ones(3), _small_net()[2]), ValueError,
+     "X must have 2 dimension"),
+    (lambda: three_layer_forward(np.ones((2, 3)), _small_net(sizes=(3, 4, 4, 2))[2]),
+     ValueError, "W3 must have one output column"),
+    (lambda: reference_backward_with_l2(np.ones((7, 1)), (), _small_net()[2], 0.1, 7),
+     ValueError, "dscores must have 1 dimension"),
+    (lambda: reference_backward_with_l2(np.ones(7), (1, 2), _small_net()[2], 0.1, 7),
+     TypeError, "caches must be the 5 caches"),
+    (lambda: reference_backward_with_l2(np.ones(7), three_layer_forward(
+        np.ones((7, 3)), _small_net()[2])[1], _small_net()[2], -0.1, 7), ValueError,
+     "lambd must be"),
+    (lambda: numerical_gradients(np.ones((2, 3)), [0, 2], _small_net()[2], 0.1), ValueError,
+     "y must hold labels 0 and 1"),
+    (lambda: reference_ista_step(np.ones(3), np.ones(4), 0.1, 0.1, reference_soft_threshold),
+     ValueError, "w and grad must have the same shape"),
+    (lambda: reference_ista_step(np.ones(3), np.ones(3), 0.0, 0.1, reference_soft_threshold),
+     ValueError, "learning_rate must be"),
+    (lambda: reference_ista_step(np.ones(3), np.ones(3), 0.1, -1.0, reference_soft_threshold),
+     ValueError, "lambd must be"),
+    (lambda: reference_ista_step(np.ones(3), np.ones(3), 0.1, 0.1, "soft"), TypeError,
+     "soft_threshold must be a function"),
+    (lambda: reference_convert_lambd(0.1, 0), ValueError, "m must be >= 1"),
+    (lambda: reference_convert_lambd(-0.1, 3), ValueError, "lambd must be"),
+    (lambda: reference_convert_lambd(0.1, 2.5), TypeError, "m must be a positive integer"),
     # empty input
     (lambda: reference_compute_cost_with_l2(0.5, [], 0.1, 3), ValueError, "weights is empty"),
     (lambda: penalty_by_hand([], l2=0.1), ValueError, "weights is empty"),

@@ -1,9 +1,11 @@
 """Chapter 2 (first notebook): L1 and L2 weight penalties, derived.
 
 What the learner does not write: the chapter's exercises' references, catalogues
-of mistakes and checks; the penalty conventions of the different libraries as
-one table of coefficients; a small sparse-regression problem with a
-proximal-gradient (ISTA) solver; the L1-vs-L2 geometry drawings and explorer.
+of mistakes and checks; the forward pass of a three-layer ReLU network built from
+``utils.numpy_net``'s layers (its backward pass with L2 is exercise 3); the penalty
+conventions of the different libraries as one table of coefficients; a small
+sparse-regression problem with a proximal-gradient (ISTA) solver; the L1-vs-L2
+geometry drawings and explorer.
 
 Conventions: every L2 convention below is written as ``c * sum(w**2)``; the
 course's own (Andrew Ng's notes) is ``lambd / (2 m) * sum ||W||_F^2``.
@@ -14,12 +16,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from utils.checks import Catalogue, CheckFailed, Mistake, exercise_check
+from utils import numpy_net as nn
+from utils.checks import Catalogue, CheckFailed, Mistake, exercise_check, matches
 from utils.plotting import COLORS, explorer, explorer_factory, fast_figure
 from utils.validation import (
     as_float_array,
+    require_binary_labels,
     require_nonnegative,
     require_nonnegative_int,
+    require_positive,
     require_positive_int,
     require_same_length,
     require_same_shape,
@@ -63,7 +68,7 @@ def reference_l2_grad(dW, W, lambd, m) -> np.ndarray:
 
 
 def reference_soft_threshold(w, t) -> np.ndarray:
-    """The course's answer to exercise 3: sign(w) max(|w| - t, 0), the proximal step of t|w|."""
+    """The course's answer to exercise 4: sign(w) max(|w| - t, 0), the proximal step of t|w|."""
     w = as_float_array("w", w)
     t = require_nonnegative("t", t)
     return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
@@ -347,6 +352,361 @@ def check_soft_threshold(soft_threshold: Callable) -> None:
     SOFT.close(got_matrix, np.tile(right, (2, 1)), what="soft_threshold on a (2, 7) matrix")
 
 
+# ------------------------------------------------------------------ exercise 3: the backward pass
+# A 3-layer ReLU network written from the course's CS231n-style layers; the learner
+# writes its backward pass with the L2 penalty's gradients.
+_LAYER_KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
+_WEIGHT_KEYS = ("W1", "W2", "W3")
+
+
+def _three_layer_params(params) -> dict:
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of arrays W1, b1, W2, b2, W3, b3, "
+                        f"got {type(params).__name__}")
+    if sorted(params) != sorted(_LAYER_KEYS):
+        raise ValueError(f"params must hold exactly W1, b1, W2, b2, W3, b3, got {sorted(params)}")
+    if nn.n_models(params) is not None:  # validates every shape; a grid is refused
+        raise ValueError("params must be one network's parameters (no model axis)")
+    if np.shape(params["W3"])[-1] != 1:
+        raise ValueError(f"W3 must have one output column, got shape {np.shape(params['W3'])}")
+    return {key: np.asarray(value, dtype=float) for key, value in params.items()}
+
+
+def three_layer_forward(X, params):
+    """Forward pass of affine -> ReLU -> affine -> ReLU -> affine, one output unit.
+
+    ``X`` (n, d); ``params`` W1 (d, h1), b1 (h1,), W2 (h1, h2), b2 (h2,), W3 (h2, 1),
+    b3 (1,). Returns ``(scores, caches)``: scores (n,), and
+    ``caches = (fc1, relu1, fc2, relu2, fc3)``, each layer's cache exactly as its
+    ``affine_forward`` / ``relu_forward`` returned it, in forward order
+    (fc caches are ``(x, w)``, relu caches the pre-activation ``z``).
+    """
+    params = _three_layer_params(params)
+    X = as_float_array("X", X, ndim=2, allow_empty=False)
+    if X.shape[1] != params["W1"].shape[0]:
+        raise ValueError(f"X has {X.shape[1]} columns but W1 expects {params['W1'].shape[0]}")
+    Z1, fc1 = nn.affine_forward(X, params["W1"], params["b1"])
+    A1, relu1 = nn.relu_forward(Z1)
+    Z2, fc2 = nn.affine_forward(A1, params["W2"], params["b2"])
+    A2, relu2 = nn.relu_forward(Z2)
+    scores, fc3 = nn.affine_forward(A2, params["W3"], params["b3"])
+    return scores[:, 0], (fc1, relu1, fc2, relu2, fc3)
+
+
+def _check_caches(caches):
+    if not isinstance(caches, (tuple, list)) or len(caches) != 5:
+        raise TypeError("caches must be the 5 caches (fc1, relu1, fc2, relu2, fc3) that "
+                        "three_layer_forward returned")
+    return caches
+
+
+def reference_backward_with_l2(dscores, caches, params, lambd, m) -> dict:
+    """The course's answer to exercise 3: the data gradients by backprop through the
+    cached layers, plus (lambd/m) W on each weight matrix (biases unpenalized)."""
+    dscores = as_float_array("dscores", dscores, ndim=1)
+    fc1, relu1, fc2, relu2, fc3 = _check_caches(caches)
+    params = _three_layer_params(params)
+    lambd, m = require_nonnegative("lambd", lambd), require_positive_int("m", m)
+    grads = {}
+    dA2, grads["W3"], grads["b3"] = nn.affine_backward(dscores[:, None], fc3)
+    dA1, grads["W2"], grads["b2"] = nn.affine_backward(nn.relu_backward(dA2, relu2), fc2)
+    _, grads["W1"], grads["b1"] = nn.affine_backward(nn.relu_backward(dA1, relu1), fc1)
+    for key in _WEIGHT_KEYS:
+        grads[key] = grads[key] + lambd / m * params[key]
+    return grads
+
+
+def _backprop(dscores, caches, relu_grad=nn.relu_backward, swap=False) -> dict:
+    """Data gradients of the three-layer net, with a chosen (possibly wrong) ReLU step."""
+    fc1, relu1, fc2, relu2, fc3 = caches
+    if swap:
+        relu1, relu2 = relu2, relu1
+    grads = {}
+    dA2, grads["W3"], grads["b3"] = nn.affine_backward(np.reshape(dscores, (-1, 1)), fc3)
+    dA1, grads["W2"], grads["b2"] = nn.affine_backward(relu_grad(dA2, relu2), fc2)
+    _, grads["W1"], grads["b1"] = nn.affine_backward(relu_grad(dA1, relu1), fc1)
+    return grads
+
+
+def _penalize(grads, params, factor, keys=_WEIGHT_KEYS, biases=False) -> dict:
+    out = dict(grads)
+    for key in keys:
+        out[key] = grads[key] + factor * params[key]
+    if biases:
+        for key in ("b1", "b2", "b3"):
+            out[key] = grads[key] + factor * params[key]
+    return out
+
+
+def _no_relu(dA, z):
+    return dA
+
+
+def _relu_value(dA, z):
+    return dA * np.maximum(z, 0.0)
+
+
+def _flat_dscores(dscores, caches, params, lambd, m):
+    fc1, relu1, fc2, relu2, fc3 = caches
+    grads = {}
+    dA2, grads["W3"], grads["b3"] = nn.affine_backward(dscores, fc3)  # (n,), not (n, 1)
+    dA1, grads["W2"], grads["b2"] = nn.affine_backward(nn.relu_backward(dA2, relu2), fc2)
+    _, grads["W1"], grads["b1"] = nn.affine_backward(nn.relu_backward(dA1, relu1), fc1)
+    return _penalize(grads, params, lambd / m)
+
+
+def _decay_params_in_place(dscores, caches, params, lambd, m):
+    grads = _backprop(dscores, caches)
+    for key in _WEIGHT_KEYS:
+        W = params[key]
+        W *= lambd / m              # scales the caller's weights
+        grads[key] = grads[key] + W
+    return grads
+
+
+def _as_tuple(dscores, caches, params, lambd, m):
+    grads = _penalize(_backprop(dscores, caches), params, lambd / m)
+    return tuple(grads[key] for key in _LAYER_KEYS)
+
+
+BACKWARD = Catalogue(
+    "backward_with_l2",
+    Mistake("flat_dscores", "affine_backward needs dout of shape (n, 1) for the one-unit "
+            "output layer: reshape dscores, `dscores[:, None]` (or `.reshape(-1, 1)`), before "
+            "the first affine_backward.", _flat_dscores),
+    Mistake("not_a_dict", "return the gradients as a dict keyed like params, "
+            "{'W1': dW1, 'b1': db1, ..., 'b3': db3}, not a {got_type}.", _as_tuple),
+    Mistake("missing_keys", "the returned dict lacks {missing}: return the gradient of every "
+            "parameter, W1, b1, W2, b2, W3 and b3.",
+            lambda ds, cs, p, lambd, m: {k: v for k, v in _penalize(
+                _backprop(ds, cs), p, lambd / m).items() if k.startswith("W")}),
+    Mistake("skipped_relu_backward", "with lambd=0 {what} is what you get when dA goes straight "
+            "into affine_backward: pass it through relu_backward first (dZ = dA where Z > 0).",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs, _no_relu), p, lambd / m)),
+    Mistake("relu_value_not_slope", "with lambd=0 {what} is wrong: you multiplied dA by the "
+            "activation ReLU(Z); the ReLU's derivative is the 0/1 mask (Z > 0).",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs, _relu_value), p, lambd / m)),
+    Mistake("swapped_relu_caches", "with lambd=0 {what} is wrong: the ReLU caches are swapped; "
+            "going backward, the gradient reaching W2 passes relu2 (layer 2's Z), the one "
+            "reaching W1 passes relu1.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs, swap=True), p, lambd / m)),
+    Mistake("no_penalty", "your gradients are the data gradients alone (right for lambd=0): "
+            "add (lambd/m) * W to the gradient of each weight matrix.",
+            lambda ds, cs, p, lambd, m: _backprop(ds, cs)),
+    Mistake("last_layer_only", "only W3's gradient has the penalty term: the penalty sums over "
+            "every layer, so dW1 and dW2 get + (lambd/m) W too.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, lambd / m, ("W3",))),
+    Mistake("last_layer_skipped", "W1 and W2 are penalized but W3 is not (did your loop stop "
+            "one layer early? range(1, 3) is 1, 2): the penalty covers every weight matrix.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, lambd / m,
+                                                  ("W1", "W2"))),
+    Mistake("no_m", "the penalty term in {what} is m times too large: the gradient of "
+            "lambd/(2m) ||W||^2 is (lambd/m) W, divide by m.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, lambd)),
+    Mistake("factor_2_over_m", "the penalty term in {what} is twice too large: the 2 of the "
+            "square cancels the 1/2 of lambd/(2m), leaving (lambd/m) W.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, 2 * lambd / m)),
+    Mistake("half_factor", "the penalty term in {what} is half what it should be: the "
+            "gradient of lambd/(2m) ||W||^2 is (lambd/m) W, not (lambd/(2m)) W.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, lambd / (2 * m))),
+    Mistake("wrong_sign", "the penalty term in {what} has the wrong sign: (lambd/m) W is "
+            "added to the data gradient, not subtracted.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, -lambd / m)),
+    Mistake("bias_penalized", "{what} has a penalty term: the penalty sums the weight matrices "
+            "only, so each db is the data gradient alone.",
+            lambda ds, cs, p, lambd, m: _penalize(_backprop(ds, cs), p, lambd / m,
+                                                  biases=True)),
+    Mistake("mutated_input", answer=_decay_params_in_place),
+    Mistake("not_numeric", answer=lambda ds, cs, p, lambd, m: {k: "grad" for k in _LAYER_KEYS}),
+    Mistake("wrong_shape", answer=lambda ds, cs, p, lambd, m: {
+        k: np.ravel(v) for k, v in _penalize(_backprop(ds, cs), p, lambd / m).items()}),
+    Mistake("wrong_value", answer=lambda ds, cs, p, lambd, m: {
+        k: v + 0.01 for k, v in _penalize(_backprop(ds, cs), p, lambd / m).items()}),
+)
+
+
+def _backward_problem(seed: int = 9):
+    """The check's network: 3 -> 4 -> 4 -> 1 with non-zero biases, 6 examples. With
+    seed 9 every pre-activation is at least 0.1 away from the ReLU's kink (so centered
+    differences are exact to ~1e-10) and every hidden unit is on for some examples and
+    off for others (so a wrong ReLU mask changes the gradients)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0, 1, (6, 3))
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
+    params = nn.init_params([3, 4, 4, 1], rng)
+    for key in ("b1", "b2", "b3"):
+        params[key] = rng.normal(0, 0.5, params[key].shape)
+    return X, y, params
+
+
+def _cost_with_l2(X, y, params, lambd):
+    scores, _ = three_layer_forward(X, params)
+    data_cost, _ = nn.sigmoid_cross_entropy(scores, y)
+    return data_cost + lambd / (2 * len(X)) * sum(np.sum(params[k] ** 2) for k in _WEIGHT_KEYS)
+
+
+def numerical_gradients(X, y, params, lambd) -> dict:
+    """Centered-difference gradients of the L2-regularized cost of ``three_layer_forward``
+    (sigmoid cross-entropy + lambd/(2m) sum ||W||^2) for every parameter."""
+    params = {key: value.copy() for key, value in _three_layer_params(params).items()}
+    X = as_float_array("X", X, ndim=2, allow_empty=False)
+    y = require_binary_labels("y", as_float_array("y", y, ndim=1))
+    require_same_length("X", X, "y", y)
+    lambd = require_nonnegative("lambd", lambd)
+    return {key: nn.numerical_gradient(lambda _: _cost_with_l2(X, y, params, lambd), params[key])
+            for key in _LAYER_KEYS}
+
+
+def _params_changed(original: dict, given) -> bool:
+    return not isinstance(given, dict) or any(
+        not (isinstance(given.get(k), np.ndarray) and given[k].shape == v.shape
+             and np.array_equal(given[k], v)) for k, v in original.items())
+
+
+@exercise_check("backprop through the cached layers, plus (lambd/m) W on every weight matrix "
+                "and nothing on the biases: it agrees with the numerical gradient.",
+                catalogue=BACKWARD, reference=reference_backward_with_l2)
+def check_backward_with_l2(backward_with_l2: Callable) -> None:
+    """Check ``backward_with_l2(dscores, caches, params, lambd, m) -> grads`` against the
+    numerical gradient of the regularized cost, with lambd = 0 first (backprop alone)."""
+    X, y, params = _backward_problem()
+    m = len(X)
+    scores, caches = three_layer_forward(X, params)
+    _, dscores = nn.sigmoid_cross_entropy(scores, y)
+    for lambd in (0.0, 0.7):
+        numeric = numerical_gradients(X, y, params, lambd)
+        try:
+            grads = backward_with_l2(dscores, caches, params, lambd, m)
+        except CheckFailed as failure:  # does it run when dscores comes as (n, 1)?
+            _name_flat_dscores(failure, lambda lambd=lambd: backward_with_l2(
+                dscores[:, None], caches, params, lambd, m), numeric)
+        BACKWARD.expect(not _params_changed(params, backward_with_l2.received[2]),
+                        "mutated_input", name=backward_with_l2.__name__, argument="params")
+        BACKWARD.expect(isinstance(grads, dict), "not_a_dict", got_type=type(grads).__name__)
+        missing = [key for key in _LAYER_KEYS if key not in grads]
+        BACKWARD.expect(not missing, "missing_keys", missing=", ".join(missing))
+        _close_grads(grads, numeric, dscores, caches, params, lambd, m)
+
+
+def _name_flat_dscores(failure: CheckFailed, retry: Callable[[], object], numeric) -> None:
+    """Name ``flat_dscores`` when an answer that raised works once dscores is (n, 1);
+    else re-raise the original failure."""
+    if failure.mistake != "raised":
+        raise failure
+    try:
+        retried = retry()
+    except CheckFailed:
+        raise failure from None
+    if isinstance(retried, dict) and all(key in retried and matches(retried[key], numeric[key])
+                                         for key in _LAYER_KEYS):
+        BACKWARD.fail("flat_dscores")
+    raise failure
+
+
+def _close_grads(grads, numeric, dscores, caches, params, lambd, m) -> None:
+    data = _backprop(dscores, caches)
+    if lambd == 0:  # backprop alone: the ReLU step's mistakes show in W2, b2, W1, b1
+        wrong = {"skipped_relu_backward": _backprop(dscores, caches, _no_relu),
+                 "relu_value_not_slope": _backprop(dscores, caches, _relu_value),
+                 "swapped_relu_caches": _backprop(dscores, caches, swap=True)}
+        for key in ("W3", "b3", "W2", "b2", "W1", "b1"):
+            BACKWARD.close(grads[key], numeric[key], what=f"grads['{key}']",
+                           candidates={k: g[key] for k, g in wrong.items()})
+        return
+    right = {key: data[key] + lambd / m * params[key] for key in _WEIGHT_KEYS}
+    penalized = [matches(grads[key], right[key]) for key in _WEIGHT_KEYS]
+    bare = [matches(grads[key], data[key]) for key in _WEIGHT_KEYS]
+    BACKWARD.expect(not all(bare), "no_penalty")
+    BACKWARD.expect(not (bare[0] and bare[1] and penalized[2]), "last_layer_only")
+    BACKWARD.expect(not (penalized[0] and penalized[1] and bare[2]), "last_layer_skipped")
+    for key in ("W1", "W2", "W3"):
+        what = f"grads['{key}'] (lambd={lambd})"
+        BACKWARD.close(grads[key], numeric[key], what=what, candidates={
+            "no_m": data[key] + lambd * params[key],
+            "factor_2_over_m": data[key] + 2 * lambd / m * params[key],
+            "half_factor": data[key] + lambd / (2 * m) * params[key],
+            "wrong_sign": data[key] - lambd / m * params[key]})
+    for key in ("b1", "b2", "b3"):
+        BACKWARD.close(grads[key], numeric[key], what=f"grads['{key}']", candidates={
+            "bias_penalized": data[key] + lambd / m * params[key]})
+
+
+# ------------------------------------------------------------------ exercise 5: the ISTA step
+def reference_ista_step(w, grad, learning_rate, lambd, soft_threshold) -> np.ndarray:
+    """The course's answer to exercise 5: a gradient step on the smooth loss, then the
+    proximal step of learning_rate * lambd * |w|, soft_threshold(v, learning_rate * lambd)."""
+    w, grad = as_float_array("w", w), as_float_array("grad", grad)
+    require_same_shape("w", w, "grad", grad)
+    learning_rate, lambd = require_positive("learning_rate", learning_rate), \
+        require_nonnegative("lambd", lambd)
+    if not callable(soft_threshold):
+        raise TypeError(f"soft_threshold must be a function (w, t) -> array, "
+                        f"got {type(soft_threshold).__name__}")
+    return _call_prox(soft_threshold, w - learning_rate * grad, learning_rate * lambd)
+
+
+def _ista_in_place(w, grad, learning_rate, lambd, soft_threshold):
+    w -= learning_rate * grad
+    return soft_threshold(w, learning_rate * lambd)
+
+
+ISTA = Catalogue(
+    "ista_step",
+    Mistake("threshold_not_scaled", "the threshold is learning_rate * lambd, not lambd: a step "
+            "of size learning_rate on lambd |w| moves each weight by at most learning_rate * "
+            "lambd.", lambda w, g, lr, lambd, prox: prox(w - lr * g, lambd)),
+    Mistake("threshold_without_lambd", "the threshold is learning_rate * lambd: you passed the "
+            "learning rate alone.", lambda w, g, lr, lambd, prox: prox(w - lr * g, lr)),
+    Mistake("no_gradient_step", "you thresholded w itself: first take the gradient step "
+            "v = w - learning_rate * grad, then soft_threshold(v, learning_rate * lambd).",
+            lambda w, g, lr, lambd, prox: prox(w, lr * lambd)),
+    Mistake("threshold_then_step", "you thresholded before the gradient step: the weights set "
+            "to 0 move off 0 again; step first, then soft_threshold.",
+            lambda w, g, lr, lambd, prox: prox(w, lr * lambd) - lr * g),
+    Mistake("gradient_ascent", "the gradient step goes the wrong way: v = w - learning_rate * "
+            "grad (downhill).", lambda w, g, lr, lambd, prox: prox(w + lr * g, lr * lambd)),
+    Mistake("subgradient_step", "this is the subgradient step w - lr (grad + lambd sign(w)), "
+            "which never lands exactly on 0: the ISTA step calls soft_threshold on "
+            "w - learning_rate * grad instead.",
+            lambda w, g, lr, lambd, prox: w - lr * (g + lambd * np.sign(w))),
+    Mistake("l2_shrink", "you divided by (1 + learning_rate * lambd): that is the proximal "
+            "step of the L2 penalty; the L1 step is soft_threshold.",
+            lambda w, g, lr, lambd, prox: (w - lr * g) / (1 + lr * lambd)),
+    Mistake("mutated_input", answer=_ista_in_place),
+    Mistake("not_numeric", answer=lambda w, g, lr, lambd, prox: "w"),
+    Mistake("wrong_shape", answer=lambda w, g, lr, lambd, prox: np.ravel(
+        prox(w - lr * g, lr * lambd))),
+    Mistake("wrong_value", answer=lambda w, g, lr, lambd, prox: prox(w - lr * g, lr * lambd)
+            + 0.01),
+)
+
+
+@exercise_check("a gradient step, then soft_threshold with the threshold learning_rate * "
+                "lambd: weights that land near 0 become exactly 0.",
+                catalogue=ISTA, reference=reference_ista_step)
+def check_ista_step(ista_step: Callable) -> None:
+    """Check ``ista_step(w, grad, learning_rate, lambd, soft_threshold)`` on a (3, 4) weight
+    matrix, with the course's soft_threshold passed in."""
+    prox = reference_soft_threshold
+    w = np.array([[0.9, -0.05, 0.3, -1.2], [0.02, 0.6, -0.35, 0.0], [-0.7, 0.12, 1.5, -0.2]])
+    grad = np.array([[0.4, -0.3, 0.5, -0.6], [0.1, 0.8, 0.2, 0.3], [-0.5, 0.25, 0.9, 0.7]])
+    for learning_rate, lambd in ((0.5, 0.3), (0.1, 0.0)):
+        v = w - learning_rate * grad
+        got = ista_step(w, grad, learning_rate, lambd, prox)
+        ISTA.close(got, _soft(v, learning_rate * lambd),
+                   what=f"ista_step with learning_rate={learning_rate}, lambd={lambd}",
+                   candidates={
+                       "threshold_not_scaled": _soft(v, lambd),
+                       "threshold_without_lambd": _soft(v, learning_rate),
+                       "no_gradient_step": _soft(w, learning_rate * lambd),
+                       "threshold_then_step": _soft(w, learning_rate * lambd) - learning_rate
+                       * grad,
+                       "gradient_ascent": _soft(w + learning_rate * grad, learning_rate * lambd),
+                       "subgradient_step": w - learning_rate * (grad + lambd * np.sign(w)),
+                       "l2_shrink": v / (1 + learning_rate * lambd),
+                   })
+
+
 # ------------------------------------------------------------------ conventions
 CONVENTIONS = {
     "course notes": ("lambd/(2m) * sum w^2", "lambd / (2 m)"),
@@ -388,6 +748,61 @@ def convert_l2(lambd: float, source: str, target: str, m: int | None = None) -> 
     _convention("target", target)
     c = l2_coefficient(source, lambd, m)
     return c / l2_coefficient(target, 1.0, m)
+
+
+# ------------------------------------------------------------------ exercise 6: converting lambd
+def reference_convert_lambd(lambd, m) -> tuple[float, float]:
+    """The course's answer to exercise 6: the course's lambd (penalty lambd/(2m) sum w^2)
+    as Keras's ``l2(...)`` coefficient and as SGD's ``weight_decay``:
+    ``(lambd / (2m), lambd / m)``."""
+    return (convert_l2(lambd, "course notes", "keras l2", m),
+            convert_l2(lambd, "course notes", "pytorch weight_decay", m))
+
+
+CONVERT = Catalogue(
+    "convert_lambd",
+    Mistake("keras_no_half", "Keras's l2(c) is c * sum w^2 with no 1/2: for the course's "
+            "lambd/(2m) * sum w^2 the coefficient is lambd / (2 * m), not lambd / m.",
+            lambda lambd, m: (lambd / m, lambd / m)),
+    Mistake("no_m", "both are m times too large: the course divides by m (the number of "
+            "examples) and Keras's l2 and weight_decay do not, so divide by m here.",
+            lambda lambd, m: (lambd / 2, lambd)),
+    Mistake("times_m", "you multiplied by m: the course's penalty is divided by m, so the "
+            "other conventions' coefficients are smaller, lambd / (2 * m) and lambd / m.",
+            lambda lambd, m: (lambd * m / 2, lambd * m)),
+    Mistake("decay_like_keras", "weight_decay adds weight_decay * w to the gradient, and the "
+            "gradient of the course's penalty is (lambd/m) w: weight_decay = lambd / m, twice "
+            "Keras's l2 coefficient.", lambda lambd, m: (lambd / (2 * m), lambd / (2 * m))),
+    Mistake("swapped", "the two are swapped: Keras's l2 is the smaller, lambd / (2 * m); "
+            "weight_decay is lambd / m. Return (keras_l2, weight_decay).",
+            lambda lambd, m: (lambd / m, lambd / (2 * m))),
+    Mistake("other_direction", "you converted the other way round (from Keras to the course): "
+            "the course's lambd is the largest of the three, so divide it by 2m and by m.",
+            lambda lambd, m: (2 * m * lambd, m * lambd)),
+    Mistake("decay_no_m", "weight_decay is m times too large: it too must absorb the course's "
+            "1/m, weight_decay = lambd / m.", lambda lambd, m: (lambd / (2 * m), lambd)),
+    Mistake("not_numeric", answer=lambda lambd, m: ("l2", "weight_decay")),
+    Mistake("wrong_shape", answer=lambda lambd, m: lambd / (2 * m)),
+    Mistake("wrong_value", answer=lambda lambd, m: (lambd / (2 * m) + 0.001, lambd / m)),
+    takes_arrays=False,
+)
+
+
+@exercise_check("the course's lambd with m examples is Keras l2(lambd / (2m)) and "
+                "weight_decay lambd / m, as the conventions table says.",
+                catalogue=CONVERT, reference=reference_convert_lambd)
+def check_convert_lambd(convert_lambd: Callable) -> None:
+    """Check ``convert_lambd(lambd, m) -> (keras_l2, weight_decay)`` against the chapter's
+    conventions table (``convert_l2``)."""
+    for lambd, m in ((0.7, 30), (0.1, 10)):
+        got = convert_lambd(lambd, m)
+        expected = [convert_l2(lambd, "course notes", "keras l2", m),
+                    convert_l2(lambd, "course notes", "pytorch weight_decay", m)]
+        CONVERT.close(got, expected,
+                      what=f"(keras_l2, weight_decay) for lambd={lambd}, m={m}", candidates={
+                          key: CONVERT[key].answer(lambd, m) for key in (
+                              "keras_no_half", "no_m", "times_m", "decay_like_keras",
+                              "swapped", "other_direction", "decay_no_m")})
 
 
 # ------------------------------------------------------------------ sparse regression
