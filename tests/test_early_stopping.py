@@ -313,3 +313,171 @@ def test_early_stopping_and_an_l2_strength_chosen_on_validation_are_comparable(f
     for metric in (0, 1):                                  # accuracy 0.834 vs 0.827, loss 0.39 vs 0.45
         difference = es[:, metric] - l2[:, metric]
         assert abs(difference.mean()) < 2 * difference.std(ddof=1)
+
+
+# ------------------------------------------------- exercise 2: early stopping in a training loop
+from utils.early_stopping import (  # noqa: E402
+    CHOOSE_PATIENCE,
+    LOOP_CASES,
+    PATIENCE_CASES,
+    RecordedCurves,
+    ScriptedModel,
+    check_choose_patience,
+    check_train_with_early_stopping,
+    record_minibatch_curves,
+    reference_choose_patience,
+    reference_train_with_early_stopping,
+)
+
+
+def test_the_loop_cases_expect_what_the_keras_callback_does():
+    for case in LOOP_CASES:
+        scripted = list(case.curve[:case.max_epochs])
+        assert case.expected() == keras_early_stopping(scripted, case.patience, case.min_delta)
+        assert float64_loop(scripted, case.patience, case.min_delta) == case.expected(), case.what
+
+
+@pytest.mark.parametrize("case", LOOP_CASES, ids=[c.what for c in LOOP_CASES])
+def test_the_reference_loop_trains_records_and_restores_like_keras(case):
+    model = case.model()
+    best, stop, losses = reference_train_with_early_stopping(
+        model.step, model.evaluate, model.get_weights, model.set_weights, case.max_epochs,
+        case.patience, case.min_delta)
+    assert (best, stop) == case.expected()
+    assert model.steps == stop + 1 and losses == list(case.curve[:stop + 1])
+    assert model.events == ["step", "evaluate"] * (stop + 1)
+    assert model.restored == [best] and model.epoch_of_weights() == best
+
+
+def test_the_scripted_model_hands_out_live_arrays_and_names_the_epoch_of_a_copy():
+    model = ScriptedModel([0.5, 0.4, 0.3], untrained_loss=2.0)
+    assert model.evaluate() == 2.0 and model.epoch_of_weights() == -1
+    model.step()
+    live, copied = model.get_weights(), [w.copy() for w in model.get_weights()]
+    model.step()
+    assert model.evaluate() == 0.4 and model.epoch_of_weights() == 1
+    model.set_weights(live)
+    assert model.restored == ["live"]      # the live arrays hold epoch 1 by now
+    model.set_weights(copied)
+    assert model.restored[-1] == 0 and model.epoch_of_weights() == 0
+    model.set_weights([w * 1.5 for w in copied])
+    assert model.restored[-1] is None      # no epoch's weights
+
+
+@pytest.mark.parametrize(("weights", "error", "message"), [
+    (None, TypeError, "set_weights got None: no epoch stored a copy"),
+    ([np.zeros((2, 3))], TypeError, "set_weights takes a list of arrays"),
+    ([np.zeros((3, 2)), np.zeros(3)], ValueError, "set_weights got arrays of shapes"),
+])
+def test_the_scripted_model_refuses_what_is_not_its_weights(weights, error, message):
+    with pytest.raises(error, match=message):
+        ScriptedModel([0.5], 1.0).set_weights(weights)
+
+
+def test_a_loop_that_copies_with_keras_style_get_weights_passes(capsys):
+    """The loop the chapter ran before this exercise (np.inf start, get_weights copies)."""
+    def train_with_early_stopping(step, evaluate, get_weights, set_weights, max_epochs, patience,
+                                  min_delta=0.0):
+        best_loss, best_weights, wait, history, best_epoch = np.inf, None, 0, [], 0
+        for epoch in range(max_epochs):
+            step()
+            current = float(evaluate())
+            history.append(current)
+            if current + min_delta < best_loss:
+                best_loss, best_epoch, wait = current, epoch, 0
+                best_weights = [np.array(w) for w in get_weights()]
+            else:
+                wait += 1
+                if wait >= patience:
+                    break
+        set_weights(best_weights)
+        return best_epoch, epoch, history
+    check_train_with_early_stopping(train_with_early_stopping)
+    assert "passed" in capsys.readouterr().out
+
+
+# ------------------------------------------------- exercise 3: choosing the patience
+def _choose_independently(val, test, patiences, cost):
+    """The objective from the float64 loop, one run at a time."""
+    objective, restored = [], []
+    for p in patiences:
+        pairs = [float64_loop(list(curve), p) for curve in val]
+        objective.append(np.mean([curve[b] for curve, (b, _) in zip(val, pairs)])
+                         + cost * np.mean([s + 1 for _, s in pairs]))
+        restored.append([b for b, _ in pairs])
+    k = int(np.argmin(objective))
+    return patiences[k], np.array(objective), np.mean([c[b] for c, b in zip(test, restored[k])])
+
+
+def test_the_reference_choice_matches_an_independent_loop():
+    cases = [(c.val_curves, c.test_curves, list(c.patiences), c.cost_per_epoch)
+             for c in PATIENCE_CASES]
+    rng = np.random.default_rng(5)
+    cases.append((np.round(rng.random((3, 30)), 3), np.round(rng.random((3, 30)), 3), [0, 1, 4], 1e-3))
+    for val, test, patiences, cost in cases:
+        chosen, objective, test_loss = reference_choose_patience(val, test, patiences, cost)
+        other = _choose_independently(val, test, patiences, cost)
+        assert chosen == other[0] and np.allclose(objective, other[1])
+        assert np.isclose(test_loss, other[2])
+
+
+def test_the_patience_cases_separate_validation_from_test():
+    """Choosing on the test curves gives another patience on the check's first case."""
+    case = PATIENCE_CASES[0]
+    on_val = reference_choose_patience(case.val_curves, case.test_curves, case.patiences,
+                                       case.cost_per_epoch)[0]
+    on_test = reference_choose_patience(case.test_curves, case.test_curves, case.patiences,
+                                        case.cost_per_epoch)[0]
+    assert on_val != on_test
+
+
+def test_choosing_by_stopping_on_the_test_curves_is_named_too():
+    def choose_patience(val_curves, test_curves, patiences, cost_per_epoch):
+        return reference_choose_patience(test_curves, test_curves, patiences, cost_per_epoch)
+    result = run_check_quietly(check_choose_patience, choose_patience)
+    assert result is not None and result[0] == "chose_on_test", result
+    assert "TEST curves" in CHOOSE_PATIENCE.message("chose_on_test", what="objective")
+
+
+def _moons_sets():
+    from utils.datasets import moons_split
+    data = moons_split(n_samples=130, noise=0.3, random_state=1, n_train=30)
+    return (data.X_train, data.y_train, data.X_test[:50], data.y_test[:50], data.X_test[50:],
+            data.y_test[50:])
+
+
+def test_recorded_curves_are_seeded_shaped_and_fall_at_first():
+    sets = _moons_sets()
+    first = record_minibatch_curves(*sets, runs=3, epochs=12, hidden=20, seed=4)
+    again = record_minibatch_curves(*sets, runs=3, epochs=12, hidden=20, seed=4)
+    other = record_minibatch_curves(*sets, runs=3, epochs=12, hidden=20, seed=5)
+    assert isinstance(first, RecordedCurves)
+    assert first.val_loss.shape == first.test_loss.shape == (3, 12)
+    assert np.array_equal(first.val_loss, again.val_loss)
+    assert not np.allclose(first.val_loss, other.val_loss)
+    assert np.all(first.val_loss[:, -1] < first.val_loss[:, 0])
+    assert len({tuple(row) for row in first.val_loss.round(8)}) == 3  # each run its own
+
+
+@pytest.mark.parametrize(("change", "error", "message"), [
+    (lambda s: (s[0], s[1][:-1], *s[2:]), ValueError, "y_train must have one label per row"),
+    (lambda s: (s[0][:, :1], *s[1:]), ValueError, "X_val must have as many columns as X_train"),
+    (lambda s: (s[0], s[1] * 2, *s[2:]), ValueError, "y_train must hold labels 0 and 1"),
+    (lambda s: (*s[:2], s[2][:, 0], *s[3:]), ValueError, "X_val must have 2 dimension"),
+    (lambda s: (*s[:4], s[4], s[5][:-1]), ValueError, "y_test must have one label per row"),
+    (lambda s: ([["a", "b"]] * 30, *s[1:]), TypeError, "X_train must be array-like"),
+])
+def test_record_minibatch_curves_refuses_bad_data(change, error, message):
+    with pytest.raises(error, match=message):
+        record_minibatch_curves(*change(_moons_sets()), runs=1, epochs=1)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"runs": 0}, ValueError, "runs"), ({"epochs": 1.5}, TypeError, "epochs"),
+    ({"batch_size": 0}, ValueError, "batch_size"), ({"hidden": -1}, ValueError, "hidden"),
+    ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
+    ({"seed": -1}, ValueError, "seed"),
+])
+def test_record_minibatch_curves_refuses_bad_settings(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        record_minibatch_curves(*_moons_sets(), **{"runs": 1, "epochs": 1, **kwargs})
