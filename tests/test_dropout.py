@@ -4,21 +4,29 @@ import matplotlib
 import numpy as np
 import pytest
 
+from utils import numpy_net
 from utils.checks import COMMON, run_check_quietly
 from utils.dropout import (
     BACKWARD_MISTAKES,
     FORWARD_MISTAKES,
     MASK_COLORS,
+    MC_MISTAKES,
+    NET_MISTAKES,
     check_dropout_backward,
     check_dropout_forward,
+    check_dropout_net_loss,
+    check_mc_dropout_predict,
     draw_dropout_state,
     explorer_figure,
     explorer_runs,
     mask_statistics,
+    mc_moments,
     plot_mask,
     rate_from_keep_prob,
     reference_dropout_backward,
     reference_dropout_forward,
+    reference_dropout_net_loss,
+    reference_mc_dropout_predict,
     train_keep_prob_grid,
 )
 from utils.numpy_net import numerical_gradient, relative_error
@@ -91,7 +99,7 @@ def test_an_integer_mask_is_told_to_be_boolean():
 
 
 def test_no_message_gives_the_answer_away():
-    for catalogue in (FORWARD_MISTAKES, BACKWARD_MISTAKES):
+    for catalogue in (FORWARD_MISTAKES, BACKWARD_MISTAKES, NET_MISTAKES, MC_MISTAKES):
         for mistake in catalogue:
             text = catalogue.message(mistake.key).replace(" ", "")
             for formula in ("mask/keep_prob", "*mask", "rng.random(", "<keep_prob"):
@@ -99,7 +107,7 @@ def test_no_message_gives_the_answer_away():
 
 
 def test_every_message_is_one_sentence():
-    for catalogue in (FORWARD_MISTAKES, BACKWARD_MISTAKES):
+    for catalogue in (FORWARD_MISTAKES, BACKWARD_MISTAKES, NET_MISTAKES, MC_MISTAKES):
         for mistake in (m for m in catalogue if m.key not in COMMON):
             text = catalogue.message(mistake.key)
             assert text.endswith(".") and "\n" not in text
@@ -353,3 +361,159 @@ def test_grid_trainer_refuses_bad_input(tiny_problem):
         runs.index(0.7)
     with pytest.raises(ValueError, match=r"seed 2 was not trained; choose one of \[1\]"):
         runs.params(0.5, seed=2)
+
+
+# ---------------------------------------------------------------- exercise 3: dropout_net_loss
+def _small_net(seed=3, n=7, sizes=(3, 5, 4, 1), keep_probs=(0.7, 0.5)):
+    rng = np.random.default_rng(seed)
+    params = numpy_net.init_params(list(sizes), rng)
+    for key in ("b1", "b2", "b3"):
+        params[key] = rng.normal(0, 0.1, params[key].shape)
+    X = rng.normal(size=(n, sizes[0]))
+    y = (rng.random(n) < 0.5).astype(float)
+    masks = tuple(rng.random((n, h)) < p for h, p in zip(sizes[1:3], keep_probs))
+    return params, X, y, masks, keep_probs
+
+
+def _replay(masks):
+    queue = list(masks)
+
+    def given(A, keep_prob, rng):
+        mask = queue.pop(0)
+        return A * mask / keep_prob, mask
+    return given
+
+
+def test_reference_net_loss_is_the_engine_with_the_same_masks():
+    params, X, y, masks, keep_probs = _small_net()
+    cost, grads = reference_dropout_net_loss(params, X, y, masks, keep_probs)
+    engine_cost, engine_grads = numpy_net.loss_and_grads(
+        params, X, y, keep_probs=list(keep_probs), rng=np.random.default_rng(0),
+        dropout_forward=_replay(masks), dropout_backward=reference_dropout_backward)
+    assert cost == pytest.approx(engine_cost, rel=1e-12)
+    assert set(grads) == set(params)
+    for key in params:
+        np.testing.assert_allclose(grads[key], engine_grads[key], rtol=1e-12, atol=1e-15)
+
+
+def test_reference_net_loss_matches_a_numerical_gradient_with_the_masks_fixed():
+    params, X, y, masks, keep_probs = _small_net(seed=8)
+    _, grads = reference_dropout_net_loss(params, X, y, masks, keep_probs)
+    for key in params:
+        numeric = numerical_gradient(
+            lambda _: reference_dropout_net_loss(params, X, y, masks, keep_probs)[0], params[key])
+        assert relative_error(grads[key], numeric) < 1e-7, key
+
+
+def test_all_units_kept_is_the_network_without_dropout():
+    params, X, y, masks, _ = _small_net()
+    kept = tuple(np.ones_like(m) for m in masks)
+    cost, grads = reference_dropout_net_loss(params, X, y, kept, (1.0, 1.0))
+    plain_cost, plain_grads = numpy_net.loss_and_grads(params, X, y)
+    assert cost == pytest.approx(plain_cost, rel=1e-12)
+    for key in params:
+        np.testing.assert_allclose(grads[key], plain_grads[key], rtol=1e-12, atol=1e-15)
+
+
+def test_net_loss_check_accepts_zero_one_masks_read_as_numbers():
+    def with_float_masks(params, X, y, masks, keep_probs):
+        return reference_dropout_net_loss(params, X, y, [m.astype(float) for m in masks],
+                                          keep_probs)
+
+    assert run_check_quietly(check_dropout_net_loss, with_float_masks) is None
+
+
+def test_net_loss_refuses_bad_input():
+    params, X, y, masks, keep_probs = _small_net()
+    with pytest.raises(ValueError, match="params must be a dict holding W1, b1"):
+        reference_dropout_net_loss({"W1": params["W1"]}, X, y, masks, keep_probs)
+    with pytest.raises(TypeError, match=r"masks must be a pair \(mask1, mask2\)"):
+        reference_dropout_net_loss(params, X, y, masks[0], keep_probs)
+    with pytest.raises(TypeError, match=r"keep_probs must be a pair"):
+        reference_dropout_net_loss(params, X, y, masks, 0.5)
+    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+        reference_dropout_net_loss(params, X, y, masks, (0.5, 0.0))
+    with pytest.raises(ValueError, match=r"mask2 must have shape \(7, 4\)"):
+        reference_dropout_net_loss(params, X, y, (masks[0], masks[0]), keep_probs)
+    with pytest.raises(ValueError, match="mask1 must be boolean"):
+        reference_dropout_net_loss(params, X, y, (masks[0] * 0.5, masks[1]), keep_probs)
+    with pytest.raises(ValueError, match="X has 2 columns but W1 expects 3 inputs"):
+        reference_dropout_net_loss(params, X[:, :2], y, masks, keep_probs)
+    with pytest.raises(ValueError, match="X and y must have the same number of rows"):
+        reference_dropout_net_loss(params, X, y[:3], masks, keep_probs)
+    with pytest.raises(ValueError, match="y must hold 0/1 labels"):
+        reference_dropout_net_loss(params, X, y + 2, masks, keep_probs)
+    deeper = numpy_net.init_params([3, 5, 4, 4, 1], np.random.default_rng(0))
+    with pytest.raises(ValueError, match="exactly two hidden layers"):
+        reference_dropout_net_loss(deeper, X, y, masks, keep_probs)
+
+
+# ---------------------------------------------------------------- exercise 4: mc_dropout_predict
+def _one_hidden_layer():
+    """2 inputs -> 2 hidden ReLU units -> 1 output: 4 possible masks per point, enumerable."""
+    params = {"W1": np.array([[1.0, -0.5], [0.3, 1.2]]), "b1": np.array([0.2, 0.1]),
+              "W2": np.array([[1.5], [-2.0]]), "b2": np.array([0.3])}
+    X = np.array([[1.0, 0.5], [-0.4, 1.0], [0.7, -0.2]])
+    return params, X
+
+
+def test_reference_mc_matches_the_exact_moments_over_every_mask():
+    params, X = _one_hidden_layer()
+    keep_prob = 0.6
+    hidden = np.maximum(X @ params["W1"] + params["b1"], 0.0)
+    probs, weights = [], []
+    for m1 in (0, 1):
+        for m2 in (0, 1):
+            mask = np.array([m1, m2])
+            z = (hidden * mask / keep_prob) @ params["W2"][:, 0] + params["b2"][0]
+            probs.append(1 / (1 + np.exp(-z)))
+            weights.append(keep_prob ** mask.sum() * (1 - keep_prob) ** (2 - mask.sum()))
+    probs, weights = np.array(probs), np.array(weights)
+    exact_mean = weights @ probs
+    exact_sd = np.sqrt(weights @ (probs - exact_mean) ** 2)
+    T = 20_000
+    mean, sd = reference_mc_dropout_predict(params, X, keep_prob, T, np.random.default_rng(4))
+    assert np.all(np.abs(mean - exact_mean) < 5 * exact_sd / np.sqrt(T))
+    np.testing.assert_allclose(sd, exact_sd, rtol=0.03)
+    moments = mc_moments(params, X, [keep_prob], T=T, seed=5)
+    assert np.all(np.abs(moments.prob_mean - exact_mean) < 5 * exact_sd / np.sqrt(T))
+
+
+def test_reference_mc_is_reproducible_and_one_pass_has_no_spread():
+    params, X = _one_hidden_layer()
+    first = reference_mc_dropout_predict(params, X, 0.5, 50, np.random.default_rng(1))
+    again = reference_mc_dropout_predict(params, X, 0.5, 50, np.random.default_rng(1))
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    _, sd_one = reference_mc_dropout_predict(params, X, 0.5, 1, np.random.default_rng(1))
+    assert np.all(sd_one == 0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mc_check_accepts_any_valid_draw(seed):
+    def other_stream(params, X, keep_probs, T, rng):
+        own = np.random.default_rng([seed, int(rng.integers(2**31))])
+        return reference_mc_dropout_predict(params, X, keep_probs, T, own)
+
+    assert run_check_quietly(check_mc_dropout_predict, other_stream) is None
+
+
+def test_mc_refuses_bad_input():
+    params, X = _one_hidden_layer()
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="T must be >= 1"):
+        reference_mc_dropout_predict(params, X, 0.5, 0, rng)
+    with pytest.raises(TypeError, match="T must be a positive integer"):
+        reference_mc_dropout_predict(params, X, 0.5, 2.5, rng)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        reference_mc_dropout_predict(params, X, 0.5, 10, 0)
+    with pytest.raises(ValueError, match="every keep_prob is 1"):
+        reference_mc_dropout_predict(params, X, 1.0, 10, rng)
+    with pytest.raises(ValueError, match=r"keep_probs needs one value per hidden layer \(1\)"):
+        reference_mc_dropout_predict(params, X, [0.5, 0.5], 10, rng)
+    with pytest.raises(ValueError, match=r"keep_prob must be in \(0, 1\]"):
+        reference_mc_dropout_predict(params, X, 1.5, 10, rng)
+    with pytest.raises(ValueError, match=r"X must have 2 dimension\(s\), got shape \(2,\)"):
+        reference_mc_dropout_predict(params, X[0], 0.5, 10, rng)
+    two_outputs = numpy_net.init_params([2, 3, 2], rng)
+    with pytest.raises(ValueError, match="one sigmoid output"):
+        reference_mc_dropout_predict(two_outputs, X, 0.5, 10, rng)

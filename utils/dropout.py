@@ -1,8 +1,9 @@
-"""Chapter 3: inverted dropout. The two exercises (``dropout_forward``,
-``dropout_backward``) with their reference answers, catalogues of named
-mistakes and checks; mask statistics; a grid of keep probabilities trained in
-one call of the course's NumPy engine (``utils.numpy_net``); the mask plot and
-the keep_prob explorer.
+"""Chapter 3: inverted dropout. The four exercises (``dropout_forward``,
+``dropout_backward``, ``dropout_net_loss``, ``mc_dropout_predict``) with their
+reference answers, catalogues of named mistakes and checks; mask statistics and
+Monte Carlo moments; a grid of keep probabilities trained in one call of the
+course's NumPy engine (``utils.numpy_net``); the mask plot and the keep_prob
+explorer.
 
 Conventions: ``keep_prob`` is the probability of KEEPING a unit (Andrew Ng's
 notes, Srivastava et al. 2014 call it p); Keras ``rate`` and PyTorch ``p`` are
@@ -504,6 +505,637 @@ def check_dropout_backward(dropout_backward) -> None:
         got = dropout_backward(dA_out, mask, keep_prob)
         what = f"dA for a {shape[0]} x {shape[1]} dA_out with keep_prob={keep_prob}"
         _compare_gradient(got, dA_out, mask, keep_prob, what=what)
+
+
+# ---------------------------------------------------------------- dropout_net_loss (exercise 3)
+NET_KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
+
+
+def _net_inputs(params, X, y, masks, keep_probs):
+    """The validated arguments of ``reference_dropout_net_loss``."""
+    if not isinstance(params, dict) or any(key not in params for key in NET_KEYS):
+        raise ValueError(f"params must be a dict holding {', '.join(NET_KEYS)} (two hidden "
+                         f"layers and an output layer), got "
+                         f"{sorted(params) if isinstance(params, dict) else type(params).__name__}")
+    if numpy_net.n_layers(params) != 3:
+        raise ValueError("params must describe exactly two hidden layers and one output unit "
+                         "(W1, W2, W3)")
+    numpy_net.n_models(params)  # shapes chained, finite numbers, no model axis
+    if np.ndim(params["W1"]) != 2 or np.shape(params["W3"])[-1] != 1:
+        raise ValueError("params must be one network (no model axis) with one output unit")
+    X = as_float_array("X", X, ndim=2, allow_empty=False)
+    if X.shape[1] != np.shape(params["W1"])[0]:
+        raise ValueError(f"X has {X.shape[1]} columns but W1 expects "
+                         f"{np.shape(params['W1'])[0]} inputs")
+    y = as_float_array("y", y, ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"X and y must have the same number of rows, got {X.shape[0]} and "
+                         f"{y.shape[0]}")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must hold 0/1 labels")
+    if isinstance(masks, np.ndarray) or not isinstance(masks, Sequence) or len(masks) != 2:
+        raise TypeError("masks must be a pair (mask1, mask2), one boolean mask per hidden layer")
+    if isinstance(keep_probs, np.ndarray) and keep_probs.ndim == 1:
+        keep_probs = keep_probs.tolist()
+    if isinstance(keep_probs, (str, bytes)) or not isinstance(keep_probs, Sequence) \
+            or len(keep_probs) != 2:
+        raise TypeError("keep_probs must be a pair (keep_prob1, keep_prob2), one per hidden layer")
+    probs = [require_probability("keep_prob", p) for p in keep_probs]
+    checked = []
+    for layer, mask in enumerate(masks, start=1):
+        mask = _as_mask(f"mask{layer}", mask)
+        expected = (X.shape[0], np.shape(params[f"W{layer}"])[1])
+        if mask.shape != expected:
+            raise ValueError(f"mask{layer} must have shape {expected} (examples x units of "
+                             f"hidden layer {layer}), got {mask.shape}")
+        checked.append(mask)
+    return X, y, checked, probs
+
+
+def reference_dropout_net_loss(params, X, y, masks, keep_probs):
+    """Cost and gradients of X -> [affine -> ReLU -> inverted dropout] x 2 -> affine -> sigmoid
+    cross-entropy, with the dropout masks given (fixed), so the cost is a deterministic
+    function of the parameters and can be gradient-checked.
+
+    params: W1 (d, h1), b1 (h1,), W2 (h1, h2), b2 (h2,), W3 (h2, 1), b3 (1,).
+    X (n, d); y (n,) 0/1 labels; masks = (mask1 (n, h1), mask2 (n, h2)) boolean, True = kept;
+    keep_probs = (keep_prob1, keep_prob2). Returns (cost, grads): cost the mean cross-entropy
+    (a float), grads a dict with the keys and shapes of params.
+    """
+    X, y, (mask1, mask2), (p1, p2) = _net_inputs(params, X, y, masks, keep_probs)
+    Z1, cache1 = numpy_net.affine_forward(X, params["W1"], params["b1"])
+    D1 = np.maximum(Z1, 0.0) * mask1 / p1
+    Z2, cache2 = numpy_net.affine_forward(D1, params["W2"], params["b2"])
+    D2 = np.maximum(Z2, 0.0) * mask2 / p2
+    scores, cache3 = numpy_net.affine_forward(D2, params["W3"], params["b3"])
+    cost, dscores = numpy_net.sigmoid_cross_entropy(scores[:, 0], y)
+    grads = {}
+    dD2, grads["W3"], grads["b3"] = numpy_net.affine_backward(dscores[:, None], cache3)
+    dZ2 = dD2 * mask2 / p2 * (Z2 > 0)
+    dD1, grads["W2"], grads["b2"] = numpy_net.affine_backward(dZ2, cache2)
+    dZ1 = dD1 * mask1 / p1 * (Z1 > 0)
+    _, grads["W1"], grads["b1"] = numpy_net.affine_backward(dZ1, cache1)
+    return float(cost), {key: grads[key] for key in NET_KEYS}
+
+
+# Wrong answers: each is the whole function with one natural slip (see the catalogue).
+def _net(params, X, y, masks, keep_probs, *, forward_masks=None, forward_dropout=True,
+         forward_scale=True, probs=None, backward_masks=None, backward_scale=True,
+         relu_backward=True, dW3_from_A2=False, mean_cost=True, mean_dscores=True, sign=1.0,
+         db_mean=False, new_masks=False):
+    """The reference network written out by hand, with one switch flipped per wrong answer
+    (``new_masks`` draws masks from the global generator, in each pass)."""
+    W1, b1, W2, b2, W3, b3 = (params[k] for k in NET_KEYS)
+    p1, p2 = probs or keep_probs
+    m1, m2 = forward_masks or masks
+    if new_masks:
+        m1, m2 = (np.random.random_sample(np.shape(m)) < p for m, p in zip(masks, (p1, p2)))
+    s1, s2 = (p1, p2) if forward_scale else (1.0, 1.0)
+    Z1 = X @ W1 + b1
+    A1 = np.maximum(Z1, 0.0)
+    D1 = A1 * m1 / s1 if forward_dropout else A1
+    Z2 = D1 @ W2 + b2
+    A2 = np.maximum(Z2, 0.0)
+    D2 = A2 * m2 / s2 if forward_dropout else A2
+    z = (D2 @ W3 + b3)[:, 0]
+    n = X.shape[0]
+    losses = np.logaddexp(0.0, z) - y * z
+    cost = losses.mean() if mean_cost else losses.sum()
+    dz = sign * (numpy_net.sigmoid(z) - y) / (n if mean_dscores else 1)
+    bm1, bm2 = backward_masks or (m1, m2)
+    if new_masks:
+        bm1, bm2 = (np.random.random_sample(np.shape(m)) < p for m, p in zip(masks, (p1, p2)))
+    t1, t2 = (p1, p2) if backward_scale else (1.0, 1.0)
+    reduce_b = (lambda d: d.mean(axis=0)) if db_mean else (lambda d: d.sum(axis=0))
+    grads = {"W3": (A2 if dW3_from_A2 else D2).T @ dz[:, None], "b3": reduce_b(dz[:, None])}
+    dA2 = (dz[:, None] @ W3.T) * bm2 / t2
+    dZ2 = dA2 * (Z2 > 0) if relu_backward else dA2
+    grads["W2"], grads["b2"] = D1.T @ dZ2, reduce_b(dZ2)
+    dA1 = (dZ2 @ W2.T) * bm1 / t1
+    dZ1 = dA1 * (Z1 > 0) if relu_backward else dA1
+    grads["W1"], grads["b1"] = X.T @ dZ1, reduce_b(dZ1)
+    return cost, grads
+
+
+def _net_only_cost(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs)[0]
+
+
+def _net_missing_biases(params, X, y, masks, keep_probs):
+    cost, grads = _net(params, X, y, masks, keep_probs)
+    return cost, {key: grads[key] for key in ("W1", "W2", "W3")}
+
+
+def _net_new_masks(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, new_masks=True)
+
+
+def _net_forward_no_dropout(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, forward_dropout=False)
+
+
+def _net_forward_no_scaling(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, forward_scale=False)
+
+
+def _net_one_keep_prob(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, probs=(keep_probs[0], keep_probs[0]))
+
+
+def _net_masks_swapped(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, forward_masks=(masks[1], masks[0]))
+
+
+def _net_summed_cost(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, mean_cost=False, mean_dscores=False)
+
+
+def _net_cost_as_pair(params, X, y, masks, keep_probs):
+    cost, grads = _net(params, X, y, masks, keep_probs)
+    return (cost, np.zeros(len(y))), grads  # the loss function's (cost, dscores) pair
+
+
+def _net_dscores_not_averaged(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, mean_dscores=False)
+
+
+def _net_sign_flipped(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, sign=-1.0)
+
+
+def _net_dW3_before_dropout(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, dW3_from_A2=True)
+
+
+def _net_backward_no_mask(params, X, y, masks, keep_probs):
+    ones = tuple(np.ones(np.shape(m), bool) for m in masks)
+    return _net(params, X, y, masks, keep_probs, backward_masks=ones)
+
+
+def _net_backward_no_scaling(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, backward_scale=False)
+
+
+def _net_backward_masks_swapped(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, backward_masks=(masks[1], masks[0]))
+
+
+def _net_forgot_relu_backward(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, relu_backward=False)
+
+
+def _net_db_mean(params, X, y, masks, keep_probs):
+    return _net(params, X, y, masks, keep_probs, db_mean=True)
+
+
+def _net_dW_transposed(params, X, y, masks, keep_probs):
+    cost, grads = _net(params, X, y, masks, keep_probs)
+    return cost, dict(grads, W1=grads["W1"].T)
+
+
+def _net_W1_doubled(params, X, y, masks, keep_probs):
+    cost, grads = _net(params, X, y, masks, keep_probs)
+    return cost, dict(grads, W1=2 * grads["W1"])
+
+
+NET_MISTAKES = Catalogue(
+    "dropout_net_loss",
+    Mistake("not_a_pair",
+            "dropout_net_loss returned {got} instead of the pair (cost, grads): return the "
+            "cost and the dict of gradients.", _net_only_cost),
+    Mistake("missing_grads",
+            "grads has no {missing}: return a gradient for every parameter, biases included.",
+            _net_missing_biases),
+    Mistake("mask_resampled",
+            "two calls with the same masks gave different results, so you drew new masks: use "
+            "the masks you are given, in the forward and in the backward pass.", _net_new_masks),
+    Mistake("forward_no_dropout",
+            "the cost is the one of the network without dropout: apply each hidden layer's mask "
+            "in the forward pass too, not only in the backward pass.", _net_forward_no_dropout),
+    Mistake("forward_no_scaling",
+            "the cost is the one of a forward pass that zeroes the dropped units but does not "
+            "divide the kept ones by keep_prob: inverted dropout scales them.",
+            _net_forward_no_scaling),
+    Mistake("one_keep_prob",
+            "the cost is the one with keep_probs[0] in both hidden layers: layer 2 uses its own "
+            "keep probability, keep_probs[1].", _net_one_keep_prob),
+    Mistake("masks_swapped",
+            "the cost is the one with the two masks swapped: masks[0] belongs to the first "
+            "hidden layer, masks[1] to the second.", _net_masks_swapped),
+    Mistake("summed_cost",
+            "the cost is the sum of the per-example losses: the course's cost is their mean "
+            "over the n examples.", _net_summed_cost),
+    Mistake("not_numeric", answer=_net_cost_as_pair),
+    Mistake("sign_flipped",
+            "{what} has the wrong sign: the derivative of the cross-entropy with respect to the "
+            "logit is sigmoid(z) - y, not y - sigmoid(z).", _net_sign_flipped),
+    Mistake("dscores_not_averaged",
+            "{what} is n times too large: the cost is a mean over n examples, so its derivative "
+            "with respect to each logit carries a 1/n.", _net_dscores_not_averaged),
+    Mistake("dW3_before_dropout",
+            "{what} uses the second hidden layer's activations before dropout: the output "
+            "layer saw the dropped-out, rescaled ones, so its weight gradient uses those.",
+            _net_dW3_before_dropout),
+    Mistake("backward_no_mask",
+            "{what} lets the gradient through the dropped units: in the backward pass a dropped "
+            "unit passes no gradient, so apply the layer's mask.", _net_backward_no_mask),
+    Mistake("backward_no_scaling",
+            "{what} is not scaled at the dropout layers: the forward pass divided the kept units "
+            "by keep_prob, so the backward pass divides by it too.", _net_backward_no_scaling),
+    Mistake("backward_masks_swapped",
+            "{what} uses the second layer's mask in the first layer's backward pass (or the other "
+            "way round): each layer's backward pass uses the mask of its own forward pass.",
+            _net_backward_masks_swapped),
+    Mistake("forgot_relu_backward",
+            "{what} ignores the ReLU: the gradient reaches a unit's input only where that "
+            "input was positive.", _net_forgot_relu_backward),
+    Mistake("db_mean",
+            "{what} is n times too small: the 1/n is already in the gradient of the logits, so a "
+            "bias's gradient sums over the examples instead of averaging.", _net_db_mean),
+    Mistake("wrong_shape", answer=_net_dW_transposed),
+    Mistake("wrong_value", answer=_net_W1_doubled),
+)
+_NET_COST_MISTAKES = ("forward_no_dropout", "forward_no_scaling", "one_keep_prob",
+                      "masks_swapped", "summed_cost")
+_NET_GRAD_MISTAKES = ("sign_flipped", "dscores_not_averaged", "dW3_before_dropout",
+                      "backward_no_mask", "backward_no_scaling", "backward_masks_swapped",
+                      "forgot_relu_backward", "db_mean")
+
+
+def _net_problem(seed: int = 11):
+    """A small network whose gradient check is unambiguous: 2 hidden layers of 6 units
+    (equal, so swapped masks run), non-zero biases, no pre-activation near a ReLU kink."""
+    rng = np.random.default_rng(seed)
+    n, d, h = 10, 3, 6
+    params = numpy_net.init_params([d, h, h, 1], rng)
+    for key in ("b1", "b2", "b3"):
+        params[key] = rng.normal(0.0, 0.2, params[key].shape)
+    X = rng.normal(size=(n, d))
+    y = (rng.random(n) < 0.5).astype(float)
+    keep_probs = (0.8, 0.5)
+    masks = tuple(rng.random((n, h)) < p for p in keep_probs)
+    return params, X, y, masks, keep_probs
+
+
+def _same_numbers(a, b) -> bool:
+    """False only when both are numbers and they differ (other faults are named later)."""
+    a, b = _float_array_or_none(a), _float_array_or_none(b)
+    return a is None or b is None or (a.shape == b.shape and bool(np.array_equal(a, b)))
+
+
+def _net_result(dropout_net_loss, params, X, y, masks, keep_probs):
+    result = dropout_net_loss(params, X, y, masks, keep_probs)
+    NET_MISTAKES.expect(isinstance(result, (tuple, list)) and len(result) == 2, "not_a_pair",
+                        got=f"a single {type(result).__name__}"
+                        if not isinstance(result, (tuple, list))
+                        else f"a {type(result).__name__} of {len(result)} values")
+    cost, grads = result
+    NET_MISTAKES.expect(isinstance(grads, dict), "not_a_pair",
+                        got=f"a pair whose second value is a {type(grads).__name__}")
+    missing = [key for key in NET_KEYS if key not in grads]
+    NET_MISTAKES.expect(not missing, "missing_grads", missing=", ".join(missing))
+    return cost, grads
+
+
+@exercise_check("dropout wired through both hidden layers: the cost uses the given masks, and "
+                "every gradient matches the numerical gradient with those masks held fixed.",
+                catalogue=NET_MISTAKES, reference=reference_dropout_net_loss)
+def check_dropout_net_loss(dropout_net_loss) -> None:
+    """Check ``dropout_net_loss(params, X, y, masks, keep_probs) -> (cost, grads)``: the cost
+    against the reference, every gradient against a numerical gradient of the learner's own
+    cost with the masks held fixed (the wrong answers of the catalogue name the mismatch)."""
+    params, X, y, masks, keep_probs = _net_problem()
+    global_state = np.random.get_state()
+    try:  # a function drawing its own masks gives different results on two calls
+        np.random.seed(1)
+        cost, grads = _net_result(dropout_net_loss, params, X, y, masks, keep_probs)
+        cost_value = _float_array_or_none(cost)
+        if cost_value is None:
+            NET_MISTAKES.fail("not_numeric", what="the cost", got_type=type(cost).__name__)
+        np.random.seed(2)
+        cost_again, grads_again = _net_result(dropout_net_loss, params, X, y, masks, keep_probs)
+    finally:
+        np.random.set_state(global_state)
+    NET_MISTAKES.expect(all(_same_numbers(a, b) for a, b in [(cost, cost_again)] + [
+        (grads[key], grads_again[key]) for key in NET_KEYS]), "mask_resampled")
+    if cost_value.size == 1:
+        cost_value = cost_value.reshape(())
+    wrong = {key: NET_MISTAKES[key].answer(params, X, y, masks, keep_probs)
+             for key in _NET_COST_MISTAKES + _NET_GRAD_MISTAKES}
+    expected_cost, _ = reference_dropout_net_loss(params, X, y, masks, keep_probs)
+    NET_MISTAKES.close(cost_value, expected_cost, what="the cost",
+                       candidates={key: wrong[key][0] for key in _NET_COST_MISTAKES})
+    for key in ("W3", "b3", "W2", "b2", "W1", "b1"):  # output layer first, as backprop runs
+        point = {k: v.copy() for k, v in params.items()}
+
+        def own_cost(_, point=point):
+            return float(np.asarray(dropout_net_loss(point, X, y, masks, keep_probs)[0],
+                                    dtype=float))
+
+        numeric = numpy_net.numerical_gradient(own_cost, point[key])
+        NET_MISTAKES.close(grads[key], numeric, what=f"grads['{key}']", rtol=1e-5, atol=1e-7,
+                           candidates={k: wrong[k][1][key] for k in _NET_GRAD_MISTAKES})
+
+
+# ---------------------------------------------------------------- mc_dropout_predict (exercise 4)
+@dataclass
+class MCMoments:
+    """Per-point moments of a network's T stochastic passes, estimated with many passes."""
+
+    prob_mean: np.ndarray   # (n,) mean of sigmoid(logit) over the passes
+    prob_sd: np.ndarray     # (n,) its standard deviation
+    logit_mean: np.ndarray  # (n,) mean logit
+    logit_sd: np.ndarray    # (n,) sd of the logit
+
+
+def _mc_inputs(params, X, keep_probs, T, rng):
+    count = numpy_net.n_models(params)
+    if count is not None or np.shape(params[f"W{numpy_net.n_layers(params)}"])[-1] != 1:
+        raise ValueError("params must be one network (no model axis) with one sigmoid output")
+    if numpy_net.n_layers(params) < 2:
+        raise ValueError("params has no hidden layer, so there is nothing to drop")
+    X = as_float_array("X", X, ndim=2, allow_empty=False)
+    T = require_positive_int("T", T)
+    _require_generator(rng)
+    hidden = numpy_net.n_layers(params) - 1
+    probs = ([keep_probs] * hidden if np.ndim(keep_probs) == 0 and not isinstance(keep_probs, str)
+             else list(keep_probs))
+    if len(probs) != hidden:
+        raise ValueError(f"keep_probs needs one value per hidden layer ({hidden}), "
+                         f"got {len(probs)}")
+    probs = [require_probability("keep_prob", p) for p in probs]
+    if all(p == 1.0 for p in probs):
+        raise ValueError("every keep_prob is 1: with dropout off all T passes are the same "
+                         "network, so there is no spread to estimate")
+    return X, probs, T
+
+
+def _stochastic_logits(params, X, keep_probs, T, rng) -> np.ndarray:
+    """(T, n) logits of T forward passes in training mode, each with fresh masks from rng."""
+    return np.stack([numpy_net.forward(params, X, mode="train", keep_probs=keep_probs,
+                                       dropout_forward=reference_dropout_forward, rng=rng)[0]
+                     for _ in range(T)])
+
+
+def reference_mc_dropout_predict(params, X, keep_probs, T, rng):
+    """Monte Carlo dropout: the mean and standard deviation of P(y = 1 | x) over T
+    stochastic forward passes, dropout on (training mode), each with new masks from ``rng``.
+
+    params: a single network of ``utils.numpy_net`` with one sigmoid output unit;
+    X (n, d); keep_probs: one per hidden layer (or one number for all); T >= 1 passes;
+    rng: a numpy Generator. Returns (mean (n,), sd (n,)): the average of the T predicted
+    probabilities (not the sigmoid of the average logit) and their standard deviation.
+    """
+    X, probs, T = _mc_inputs(params, X, keep_probs, T, rng)
+    samples = numpy_net.sigmoid(_stochastic_logits(params, X, probs, T, rng))
+    return samples.mean(axis=0), samples.std(axis=0)
+
+
+def mc_moments(params, X, keep_probs, *, T: int = 20_000, seed: int = 0) -> MCMoments:
+    """The moments ``mc_dropout_predict`` estimates, from ``T`` passes (many: the truth to
+    compare a learner's few passes with). One forward call on X stacked T times: every row
+    draws its own masks, so the stacked copies are T independent passes."""
+    rng = np.random.default_rng(require_nonnegative_int("seed", seed))
+    X, probs, T = _mc_inputs(params, X, keep_probs, T, rng)
+    n = X.shape[0]
+    logits = numpy_net.forward(params, np.tile(X, (T, 1)), mode="train", keep_probs=probs,
+                               dropout_forward=reference_dropout_forward,
+                               rng=rng)[0].reshape(T, n)
+    samples = numpy_net.sigmoid(logits)
+    return MCMoments(samples.mean(axis=0), samples.std(axis=0), logits.mean(axis=0),
+                     logits.std(axis=0))
+
+
+def _mc_samples(params, X, keep_probs, T, rng):
+    return numpy_net.sigmoid(_stochastic_logits(params, X, keep_probs, T, rng))
+
+
+def _mc_only_mean(params, X, keep_probs, T, rng):
+    return _mc_samples(params, X, keep_probs, T, rng).mean(axis=0)
+
+
+def _mc_wrong_axis(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return samples.mean(axis=1), samples.std(axis=1)
+
+
+def _mc_column(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return samples.mean(axis=0)[:, None], samples.std(axis=0)[:, None]
+
+
+def _mc_sd_in_dict(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return samples.mean(axis=0), {"sd": samples.std(axis=0)}
+
+
+def _mc_dropout_off(params, X, keep_probs, T, rng):
+    samples = np.stack([numpy_net.predict_proba(params, X) for _ in range(T)])
+    return samples.mean(axis=0), samples.std(axis=0)
+
+
+def _mc_one_mask(params, X, keep_probs, T, rng):
+    state = rng.bit_generator.state
+    samples = []
+    for _ in range(T):  # the generator rewound before every pass: the same masks each time
+        rng.bit_generator.state = state
+        samples.append(_mc_samples(params, X, keep_probs, 1, rng)[0])
+    samples = np.stack(samples)
+    return samples.mean(axis=0), samples.std(axis=0)
+
+
+def _mc_global_rng(params, X, keep_probs, T, rng):
+    own = np.random.default_rng(np.random.randint(2**31))
+    samples = _mc_samples(params, X, keep_probs, T, own)
+    return samples.mean(axis=0), samples.std(axis=0)
+
+
+def _mc_fixed_seed(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, np.random.default_rng(0))
+    return samples.mean(axis=0), samples.std(axis=0)
+
+
+def _mc_keep_as_drop(params, X, keep_probs, T, rng):
+    drop = [1.0 - p for p in keep_probs]
+    samples = _mc_samples(params, X, drop, T, rng)
+    return samples.mean(axis=0), samples.std(axis=0)
+
+
+def _mc_averaged_logits(params, X, keep_probs, T, rng):
+    logits = _stochastic_logits(params, X, keep_probs, T, rng)
+    return numpy_net.sigmoid(logits.mean(axis=0)), numpy_net.sigmoid(logits).std(axis=0)
+
+
+def _mc_sd_of_logits(params, X, keep_probs, T, rng):
+    logits = _stochastic_logits(params, X, keep_probs, T, rng)
+    return numpy_net.sigmoid(logits).mean(axis=0), logits.std(axis=0)
+
+
+def _mc_variance(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return samples.mean(axis=0), samples.var(axis=0)
+
+
+def _mc_standard_error(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return samples.mean(axis=0), samples.std(axis=0) / np.sqrt(T)
+
+
+def _mc_other_class(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return 1.0 - samples.mean(axis=0), samples.std(axis=0)
+
+
+def _mc_range(params, X, keep_probs, T, rng):
+    samples = _mc_samples(params, X, keep_probs, T, rng)
+    return samples.mean(axis=0), (samples.max(axis=0) - samples.min(axis=0)) / 2
+
+
+MC_MISTAKES = Catalogue(
+    "mc_dropout_predict",
+    Mistake("not_a_pair",
+            "mc_dropout_predict returned {got} instead of the pair (mean, sd): return both.",
+            _mc_only_mean),
+    Mistake("not_numeric", answer=_mc_sd_in_dict),
+    Mistake("wrong_axis",
+            "{what} has one value per pass (shape {got_shape}) instead of one per point: "
+            "average over the T passes (the axis you stacked them on), not over the points.",
+            _mc_wrong_axis),
+    Mistake("wrong_shape", answer=_mc_column),
+    Mistake("dropout_off",
+            "every pass gave the test-mode prediction, so the spread is 0: run the T passes in "
+            "training mode, with dropout on.", _mc_dropout_off),
+    Mistake("one_mask",
+            "every pass gave the same prediction, so all T passes used one set of masks: each "
+            "pass must draw new masks from rng.", _mc_one_mask),
+    Mistake("global_rng",
+            "the same rng gave different results, so you drew from somewhere else (np.random or "
+            "a new generator): pass rng to every forward pass.", _mc_global_rng),
+    Mistake("fixed_seed",
+            "two different rng arguments gave the same results, so your masks come from a fixed "
+            "seed: draw them from the rng argument.", _mc_fixed_seed),
+    Mistake("keep_as_drop",
+            "the mean and spread are the ones of a network that KEEPS units with probability "
+            "1 - keep_prob: keep_probs are keep probabilities, pass them as they are.",
+            _mc_keep_as_drop),
+    Mistake("averaged_logits",
+            "mean is the sigmoid of the average logit: average the T predicted probabilities "
+            "instead (the mean of the sigmoids, not the sigmoid of the mean).",
+            _mc_averaged_logits),
+    Mistake("sd_of_logits",
+            "sd is the spread of the logits: return the standard deviation of the predicted "
+            "probabilities.", _mc_sd_of_logits),
+    Mistake("variance",
+            "sd is the variance of the T predictions: take its square root.", _mc_variance),
+    Mistake("standard_error",
+            "sd is the standard error of the mean (about sd divided by the square root of T): "
+            "return the spread of the T predictions themselves.", _mc_standard_error),
+    Mistake("mean_off",
+            "mean is off by more than sampling error at {bad} of {n} points: return the average "
+            "of the T predicted probabilities for each point.", _mc_other_class),
+    Mistake("sd_off",
+            "sd is off by more than sampling error at {bad} of {n} points: return the standard "
+            "deviation of the T predicted probabilities for each point.", _mc_range),
+)
+
+
+def _mc_problem():
+    """A network whose MC moments tell the catalogued mistakes apart: logits spread widely
+    under dropout (sd 1.4 to 5), so the mean of the sigmoids is far from the sigmoid of the
+    mean logit, and the 12 points have mean predictions from 0.26 to 0.68."""
+    rng = np.random.default_rng(21)
+    params = numpy_net.init_params([2, 16, 16, 1], rng)
+    params = {key: value * (1.5 if key.startswith("W") else 1.0) for key, value in params.items()}
+    params["b1"] = rng.normal(0.0, 0.5, 16)
+    X = rng.uniform(-2.0, 2.0, size=(12, 2))
+    params["b3"] = -np.median(numpy_net.predict(params, X), keepdims=True)
+    return params, X, (0.8, 0.6)
+
+
+_MC_TRUTH_PASSES = 10_000
+
+
+@lru_cache(maxsize=1)
+def _mc_truth():
+    """The check's network and points, with their moments from many passes, for the true
+    keep_probs and for 1 - keep_probs."""
+    params, X, keep_probs = _mc_problem()
+    return (mc_moments(params, X, keep_probs, T=_MC_TRUTH_PASSES, seed=1),
+            mc_moments(params, X, [1 - p for p in keep_probs], T=_MC_TRUTH_PASSES, seed=2))
+
+
+def _mc_result(mc_dropout_predict, params, X, keep_probs, T, rng):
+    """The learner's (mean, sd) as float arrays of shape (n,), or a named failure."""
+    result = mc_dropout_predict(params, X, keep_probs, T, rng)
+    MC_MISTAKES.expect(isinstance(result, (tuple, list)) and len(result) == 2, "not_a_pair",
+                       got=f"a single {type(result).__name__}"
+                       if not isinstance(result, (tuple, list))
+                       else f"a {type(result).__name__} of {len(result)} values")
+    arrays = []
+    for what, value in zip(("mean", "sd"), result):
+        array = _float_array_or_none(value)
+        if array is None:
+            MC_MISTAKES.fail("not_numeric", what=what, got_type=type(value).__name__)
+        MC_MISTAKES.expect(not (array.shape == (T,) and T != len(X)), "wrong_axis", what=what,
+                           got_shape=array.shape)
+        MC_MISTAKES.expect(array.shape == (len(X),), "wrong_shape", what=what,
+                           got_shape=array.shape, expected_shape=(len(X),))
+        arrays.append(array)
+    return arrays
+
+
+def _within(got, expected, spread, T, z: float = 6.0) -> np.ndarray:
+    """Per point: is ``got``, a mean of T draws, within z standard errors of ``expected``, a
+    mean of the check's many draws (``spread`` the draws' sd)? Six, not two: a valid answer
+    must pass at all 12 points for any seed (60 seeds x 12 points never came above 4.3)."""
+    return np.abs(got - expected) <= z * spread * np.sqrt(1 / T + 1 / _MC_TRUTH_PASSES) + 1e-9
+
+
+@exercise_check("Monte Carlo dropout: T passes with new masks from rng, the mean of the "
+                "predicted probabilities and their spread, within sampling error.",
+                catalogue=MC_MISTAKES, reference=reference_mc_dropout_predict)
+def check_mc_dropout_predict(mc_dropout_predict) -> None:
+    """Check ``mc_dropout_predict(params, X, keep_probs, T, rng) -> (mean, sd)`` against
+    moments estimated from 10,000 passes, within sampling error at every point, so any valid
+    order of drawing the masks passes."""
+    params, X, keep_probs = _mc_problem()
+    truth, as_drop = _mc_truth()
+    T, n = 500, len(X)
+    global_state = np.random.get_state()
+    try:
+        np.random.seed(1)
+        mean, sd = _mc_result(mc_dropout_predict, params, X, keep_probs, T,
+                              np.random.default_rng(7))
+        if np.all(sd < 1e-12):
+            deterministic = numpy_net.predict_proba(params, X)
+            MC_MISTAKES.expect(not np.allclose(mean, deterministic), "dropout_off")
+            MC_MISTAKES.fail("one_mask")
+        np.random.seed(2)
+        again = _mc_result(mc_dropout_predict, params, X, keep_probs, T, np.random.default_rng(7))
+        MC_MISTAKES.expect(np.array_equal(mean, again[0]) and np.array_equal(sd, again[1]),
+                           "global_rng")
+        np.random.seed(1)
+        other = _mc_result(mc_dropout_predict, params, X, keep_probs, T, np.random.default_rng(8))
+        MC_MISTAKES.expect(not np.array_equal(mean, other[0]), "fixed_seed")
+    finally:
+        np.random.set_state(global_state)
+    mean_ok = _within(mean, truth.prob_mean, truth.prob_sd, T)
+    if not mean_ok.all():
+        MC_MISTAKES.expect(not _within(mean, as_drop.prob_mean, as_drop.prob_sd, T).all(),
+                           "keep_as_drop")
+        # sigmoid of the mean logit; sigmoid' <= 1/4 bounds how far the logits' noise moves it
+        jensen = numpy_net.sigmoid(truth.logit_mean)
+        MC_MISTAKES.expect(not _within(mean, jensen, truth.logit_sd / 4, T).all(),
+                           "averaged_logits")
+        MC_MISTAKES.fail("mean_off", bad=int(np.sum(~mean_ok)), n=n)
+    # With T = 500 the sample sd's standard error is below 0.008 at every point (measured on
+    # 60 seeds; the largest of 720 deviations was 0.034); the wrong answers are >= 0.18 off.
+    sd_ok = np.abs(sd - truth.prob_sd) <= 0.06
+    if not sd_ok.all():
+        for key, wrong in (("sd_of_logits", truth.logit_sd), ("variance", truth.prob_sd ** 2),
+                           ("standard_error", truth.prob_sd / np.sqrt(T))):
+            MC_MISTAKES.expect(not np.allclose(sd, wrong, rtol=0.1, atol=0.01), key)
+        MC_MISTAKES.fail("sd_off", bad=int(np.sum(~sd_ok)), n=n)
 
 
 # ---------------------------------------------------------------- a grid of keep probabilities
