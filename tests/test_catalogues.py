@@ -57,9 +57,17 @@ def _returns_none(*args, **kwargs):
     return None
 
 
+def _calls_unsolved(*args, **kwargs):
+    def accuracy(*args):   # another exercise, left as its stub
+        raise NotImplementedError()
+
+    return accuracy(*args)
+
+
 @pytest.mark.parametrize("name", sorted(EXERCISES))
 @pytest.mark.parametrize(("key", "answer"), [("not_implemented", _stub), ("raised", _raises),
-                                             ("returned_none", _returns_none)])
+                                             ("returned_none", _returns_none),
+                                             ("calls_unsolved", _calls_unsolved)])
 def test_common_mistakes_are_named_for_every_exercise(name, key, answer):
     exercise = EXERCISES[name]
     with pytest.raises((checks.CheckFailed, checks.ExerciseNotImplemented)) as failure:

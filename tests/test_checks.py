@@ -115,6 +115,27 @@ def test_a_write_into_an_argument_that_star_args_collects_is_named_too():
     EXERCISES.pop("pair_demo", None)
 
 
+def test_calling_another_exercise_still_a_stub_says_which_and_what_to_do():
+    def other_demo(x):
+        raise NotImplementedError()
+
+    OTHER = Catalogue("other_demo", Mistake("wrong_value", answer=lambda x: x))
+
+    @exercise_check("other.", catalogue=OTHER, reference=lambda x: x)
+    def check_other_demo(fn):
+        fn(1.0)
+
+    def double_demo(x):
+        return 2 * other_demo(x)
+
+    key, message = run_check_quietly(check_double_demo, double_demo)
+    assert key == "calls_unsolved"
+    assert message == ("double_demo calls other_demo, which is not implemented yet: solve "
+                       "other_demo first, or call `use_answer(other_demo)` to use the course's "
+                       "version.")
+    EXERCISES.pop("other_demo", None)
+
+
 def test_an_exception_in_the_learners_code_names_their_line():
     def double_demo(x):
         return x.doubled()

@@ -92,6 +92,9 @@ COMMON_MISTAKES = (
     Mistake("not_implemented",
             "{name} is not implemented yet: replace `raise NotImplementedError()` in its cell "
             "with your code, run that cell, then run this check again."),
+    Mistake("calls_unsolved",
+            "{name} calls {callee}, which is not implemented yet: solve {callee} first, or "
+            "call `use_answer({callee})` to use the course's version."),
     Mistake("raised", "{name} raised {error}{where}"),
     Mistake("returned_none", "{name} returned None: did you forget a `return`?"),
     Mistake("mutated_input",
@@ -301,7 +304,10 @@ class _Guarded:
         self.received = (*given_args, *given_kwargs.values())
         try:
             result = self.fn(*given_args, **given_kwargs)
-        except NotImplementedError:
+        except NotImplementedError as error:
+            callee = _unsolved_callee(error, self.fn)
+            if callee:
+                self.catalogue.fail("calls_unsolved", name=self.__name__, callee=callee)
             raise _StubCalled() from None
         except CheckFailed:
             raise
@@ -319,6 +325,17 @@ class _Guarded:
         if result is None:
             self.catalogue.fail("returned_none", name=self.__name__)
         return result
+
+
+def _unsolved_callee(error: NotImplementedError, fn: Callable) -> str | None:
+    """The other exercise whose stub raised ``error`` inside ``fn``, if it was not fn's own."""
+    frame = error.__traceback__
+    while frame.tb_next is not None:
+        frame = frame.tb_next
+    code = frame.tb_frame.f_code
+    if code is getattr(fn, "__code__", None) or code.co_name not in EXERCISES:
+        return None
+    return code.co_name
 
 
 def _copy(value):
