@@ -276,7 +276,7 @@ def test_split_sizes_and_standard_error():
 
 
 def test_learning_curve_of_a_line_is_flat_and_high():
-    train, test = bv.learning_curve(1, [10, 40], rounds=20)
+    train, test = bv.expected_learning_curve(1, [10, 40], rounds=20)
     assert train.shape == test.shape == (2,)
     assert np.all(test > train) and np.all(test > 3 * bv.NOISE_STD ** 2)
 
@@ -297,6 +297,112 @@ def test_the_moons_posterior_has_the_moons_point_symmetry():
     x = np.random.default_rng(0).normal(0.5, 1.0, (50, 2))
     mirrored = np.array([1.0, 0.5]) - x
     assert np.allclose(bv.moons_posterior(x) + bv.moons_posterior(mirrored), 1.0)
+
+
+# ------------------------------------------------------------- resample_predictions, models
+def _polyfit_model(degree):
+    """An independent least-squares polynomial (NumPy's power basis) as fit -> predict."""
+    def fit(x, y):
+        coef = np.polyfit(x, y, degree)
+        return lambda x_new: np.polyval(coef, x_new)
+    return fit
+
+
+def test_the_drawer_is_sample_training_sets_one_round_at_a_time():
+    x, y = bv.training_set_drawer(12)(np.random.default_rng(5))
+    X, Y = bv.sample_training_sets(1, 12, seed=5)
+    assert np.array_equal(x, X[0]) and np.array_equal(y, Y[0])
+    assert np.all((np.arange(12) <= 12 * x) & (12 * x < np.arange(1, 13)))  # one per bin
+
+
+def test_the_unstratified_drawer_is_uniform_and_unsorted():
+    x, y = bv.training_set_drawer(2000, stratified=False)(np.random.default_rng(0))
+    assert np.all((0 <= x) & (x < 1)) and np.any(np.diff(x) < 0)
+    assert abs(x.mean() - 0.5) < 4 * np.sqrt(1 / 12 / 2000)
+    residual = y - bv.true_function(x)
+    assert abs(residual.std() - bv.NOISE_STD) < 0.02
+
+
+def test_the_polynomial_fitter_agrees_with_numpy_polyfit():
+    x, y = bv.training_set_drawer(30)(np.random.default_rng(1))
+    x_new = np.linspace(0, 1, 9)
+    assert np.allclose(bv.polynomial_fitter(4)(x, y)(x_new), _polyfit_model(4)(x, y)(x_new),
+                       atol=1e-9)
+
+
+def test_reference_resample_predictions_against_an_independent_loop():
+    preds, train_mse = bv.reference_resample_predictions(
+        bv.training_set_drawer(15), bv.polynomial_fitter(3), bv.X_TEST, 6, np.random.default_rng(3))
+    rng = np.random.default_rng(3)
+    for r in range(6):
+        u = rng.uniform(0, 1, 15)
+        x = (np.arange(15) + u) / 15
+        y = np.sin(2 * np.pi * x) + bv.NOISE_STD * rng.standard_normal(15)
+        coef = np.polyfit(x, y, 3)
+        assert np.allclose(preds[r], np.polyval(coef, bv.X_TEST), atol=1e-9)
+        assert train_mse[r] == pytest.approx(np.mean((np.polyval(coef, x) - y) ** 2), rel=1e-9)
+
+
+def test_one_round_of_the_loop_is_one_round_of_polynomial_experiment():
+    preds, train_mse = bv.reference_resample_predictions(
+        bv.training_set_drawer(20), bv.polynomial_fitter(5), bv.X_TEST, 1, bv.numpy_rng(8))
+    expected_preds, expected_mse = bv.polynomial_experiment(5, 20, rounds=1, seed=8)
+    assert np.allclose(preds, expected_preds) and np.allclose(train_mse, expected_mse)
+
+
+def test_resampled_polynomials_decompose_like_the_vectorized_experiment():
+    # 300 rounds each: the two estimates of the variance agree within sampling error
+    preds, _ = bv.reference_resample_predictions(
+        bv.training_set_drawer(25), bv.polynomial_fitter(3), bv.X_TEST, 300, np.random.default_rng(0))
+    vectorized, _ = bv.polynomial_experiment(3, 25, rounds=300, seed=1)
+    f = bv.true_function(bv.X_TEST)
+    (b_loop, v_loop), (b_vec, v_vec) = bv.reference_decompose(preds, f), bv.reference_decompose(
+        vectorized, f)
+    assert v_loop == pytest.approx(v_vec, rel=0.25) and b_loop == pytest.approx(b_vec, abs=0.003)
+
+
+@pytest.mark.parametrize("answer_key", ["one_training_set", "same_seed_each_round"])
+def test_a_reused_training_set_has_no_variance(answer_key):
+    answer = bv.RESAMPLE[answer_key].answer
+    preds, _ = answer(bv.training_set_drawer(10), bv.polynomial_fitter(2), bv.X_TEST, 5,
+                      np.random.default_rng(0))
+    assert bv.reference_decompose(preds, bv.true_function(bv.X_TEST))[1] < 1e-20
+
+
+def test_check_resample_predictions_accepts_the_reference_in_one_line(capsys):
+    bv.check_resample_predictions(bv.reference_resample_predictions)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "passed" in out
+
+
+# ------------------------------------------------------------------------ learning_curve
+def test_reference_learning_curve_against_numpy_polyfit():
+    rng = np.random.default_rng(4)
+    x, y = bv.training_set_drawer(60, stratified=False)(rng)
+    x_dev, y_dev = bv.training_set_drawer(25)(rng)
+    sizes = [5, 10, 60]
+    train, dev = bv.reference_learning_curve(_polyfit_model(3), x, y, x_dev, y_dev, sizes)
+    for i, n in enumerate(sizes):
+        coef = np.polyfit(x[:n], y[:n], 3)
+        assert train[i] == pytest.approx(np.mean((np.polyval(coef, x[:n]) - y[:n]) ** 2))
+        assert dev[i] == pytest.approx(np.mean((np.polyval(coef, x_dev) - y_dev) ** 2))
+
+
+def test_a_line_has_no_gap_on_a_large_set_and_a_degree_10_polynomial_a_huge_one_on_a_small():
+    rng = np.random.default_rng(2)
+    x, y = bv.training_set_drawer(400, stratified=False)(rng)
+    x_dev, y_dev = bv.training_set_drawer(200)(rng)
+    train1, dev1 = bv.reference_learning_curve(bv.polynomial_fitter(1), x, y, x_dev, y_dev, [400])
+    train10, dev10 = bv.reference_learning_curve(bv.polynomial_fitter(10), x, y, x_dev, y_dev,
+                                                 [12, 400])
+    assert abs(dev1[0] - train1[0]) < 0.05 and dev1[0] > 2.5 * bv.NOISE_STD ** 2
+    assert dev10[0] - train10[0] > 10 * (dev10[1] - train10[1])
+
+
+def test_check_learning_curve_accepts_the_reference_in_one_line(capsys):
+    bv.check_learning_curve(bv.reference_learning_curve)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "passed" in out
 
 
 BAD_INPUT = [
@@ -328,7 +434,7 @@ BAD_INPUT = [
     (lambda: bv.sample_training_sets(2, 5, seed=1.5), TypeError, "seed must be"),
     (lambda: bv.fit_polynomials(np.zeros((2, 3)), np.zeros((2, 3)), 1.0), TypeError,
      "degree must be a non-negative integer"),
-    (lambda: bv.learning_curve(1, [10.5, 20.0]), TypeError, "sizes must hold integers"),
+    (lambda: bv.expected_learning_curve(1, [10.5, 20.0]), TypeError, "sizes must hold integers"),
     (lambda: bv.reference_decompose([["a", "b"]], [0.0, 1.0]), TypeError,
      "preds must be array-like of numbers"),
     (lambda: bv.error_standard_error("5%", 10), TypeError, "error_rate must be a number"),
@@ -343,7 +449,7 @@ BAD_INPUT = [
     (lambda: bv.split_sizes(100, [0.5, 0.2]), ValueError, "sum to 1"),
     (lambda: bv.split_sizes(0, [1.0]), ValueError, "n_examples must be >= 1"),
     (lambda: bv.error_standard_error(1.5, 10), ValueError, "error_rate must be in"),
-    (lambda: bv.learning_curve(1, [1, 20]), ValueError, "sizes must all be >= 2"),
+    (lambda: bv.expected_learning_curve(1, [1, 20]), ValueError, "sizes must all be >= 2"),
     (lambda: bv.draw_fits(None, 3, 20, shown=0), ValueError, "shown must be >= 1"),
     # empty input
     (lambda: bv.fit_polynomials(np.zeros((2, 0)), np.zeros((2, 0)), 1), ValueError,
@@ -357,6 +463,33 @@ BAD_INPUT = [
     (lambda: bv.moons_posterior(np.zeros((3, 2)), noise=0.0), ValueError, "noise must be > 0"),
     (lambda: bv.moons_bayes_error(draws=0), ValueError, "draws must be >= 1"),
     (lambda: bv.moons_bayes_error(n_samples=1), ValueError, "n_samples must be >= 2"),
+    # the exercises' data sources, models and references
+    (lambda: bv.training_set_drawer(0), ValueError, "n_train must be >= 1"),
+    (lambda: bv.training_set_drawer(5, noise_std=-0.1), ValueError, "noise_std must be"),
+    (lambda: bv.training_set_drawer(5)(0), TypeError, "rng must be a numpy.random.Generator"),
+    (lambda: bv.polynomial_fitter(2.0), TypeError, "degree must be a non-negative integer"),
+    (lambda: bv.polynomial_fitter(1)([0.1, 0.2], [1.0]), ValueError, "same shape"),
+    (lambda: bv.polynomial_fitter(1)([], []), ValueError, "x_train is empty"),
+    (lambda: bv.reference_resample_predictions("data", len, [0.5], 2, np.random.default_rng()),
+     TypeError, "draw_training_set must be a function"),
+    (lambda: bv.reference_resample_predictions(len, None, [0.5], 2, np.random.default_rng()),
+     TypeError, "fit must be a function"),
+    (lambda: bv.reference_resample_predictions(len, len, [[0.5]], 2, np.random.default_rng()),
+     ValueError, "x_eval must have 1 dimension"),
+    (lambda: bv.reference_resample_predictions(len, len, [0.5], 0, np.random.default_rng()),
+     ValueError, "rounds must be >= 1"),
+    (lambda: bv.reference_resample_predictions(len, len, [0.5], 2, 42), TypeError,
+     "rng must be a numpy.random.Generator"),
+    (lambda: bv.reference_learning_curve("fit", [0.1], [0.1], [0.1], [0.1], [1]), TypeError,
+     "fit must be a function"),
+    (lambda: bv.reference_learning_curve(len, [0.1, 0.2], [0.1], [0.1], [0.1], [1]), ValueError,
+     "same shape"),
+    (lambda: bv.reference_learning_curve(len, [0.1], [0.1], [0.1], [0.1], [2]), ValueError,
+     "sizes must all be <= len"),
+    (lambda: bv.reference_learning_curve(len, [0.1], [0.1], [0.1], [0.1], [0]), ValueError,
+     "sizes must all be >= 1"),
+    (lambda: bv.reference_learning_curve(len, [0.1], [0.1], [], [], [1]), ValueError,
+     "x_dev is empty"),
     # degenerate data: every x of a row equal
     (lambda: bv.fit_polynomials(np.full((2, 5), 0.5), np.zeros((2, 5)), 2), ValueError,
      "X row 0 has all its x values equal"),

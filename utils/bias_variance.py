@@ -11,17 +11,20 @@ trained on all sets at once by the course's NumPy engine (``utils.numpy_net``,
 one model per training set on its leading model axis).
 
 Also here: the exercises' references, catalogues of mistakes and checks
-(``decompose``, ``diagnose``), the split-size table, learning curves and the explorer.
+(``decompose``, ``resample_predictions``, ``diagnose``, ``learning_curve``), models as
+``fit(x, y) -> predict`` functions for them, the split-size table, expected learning
+curves and the explorer.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from utils import numpy_net
-from utils.checks import Catalogue, Mistake, exercise_check
+from utils.checks import Catalogue, Mistake, exercise_check, matches
 from utils.numpy_net import NetRun
 from utils.plotting import COLORS, explorer, explorer_factory, fast_figure
 from utils.seeding import numpy_rng
@@ -141,6 +144,56 @@ def polynomial_experiment(degree: int, n_train: int, *, rounds: int = 200, seed:
     coef = fit_polynomials(X, Y, degree)
     train_mse = np.mean((predict_polynomials(coef, X) - Y) ** 2, axis=1)
     return predict_polynomials(coef, x_test), train_mse
+
+
+# ------------------------------------------------------- models as fit(x, y) -> predict(x)
+def require_generator(rng) -> np.random.Generator:
+    """``rng`` itself if it is a NumPy Generator, else TypeError naming the argument."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
+    return rng
+
+
+def training_set_drawer(n_train: int, *, noise_std: float = NOISE_STD,
+                        stratified: bool = True) -> Callable:
+    """A function ``draw_training_set(rng) -> (x, y)``: one fresh training set from ``rng``.
+
+    ``x`` (n_train,) in [0, 1] and ``y = f(x) + noise``. ``stratified=True`` draws one
+    uniform x per equal bin, in bin order (the same draws as ``sample_training_sets(1,
+    n_train, seed=s)`` from ``numpy_rng(s)``); ``stratified=False`` draws plain uniform
+    x, in random order, like a shuffled real data set.
+    """
+    n_train = require_positive_int("n_train", n_train)
+    noise_std = require_nonnegative("noise_std", noise_std)
+
+    def draw_training_set(rng):
+        uniform = require_generator(rng).uniform(0.0, 1.0, size=n_train)
+        x = (np.arange(n_train) + uniform) / n_train if stratified else uniform
+        return x, true_function(x) + noise_std * rng.standard_normal(n_train)
+
+    draw_training_set.__qualname__ = f"training_set_drawer({n_train})"
+    return draw_training_set
+
+
+def polynomial_fitter(degree: int) -> Callable:
+    """A function ``fit(x_train, y_train) -> predict``: the least-squares polynomial of
+    ``degree`` (``fit_polynomials``) on one training set, and ``predict(x) -> (len(x),)``."""
+    degree = require_nonnegative_int("degree", degree)
+
+    def fit(x_train, y_train):
+        x_train = as_float_array("x_train", x_train, ndim=1, allow_empty=False)
+        y_train = as_float_array("y_train", y_train, ndim=1, allow_empty=False)
+        require_same_shape("x_train", x_train, "y_train", y_train)
+        coef = fit_polynomials(x_train[None], y_train[None], degree)
+
+        def predict(x):
+            return predict_polynomials(coef, as_float_array("x", x, ndim=1))[0]
+
+        return predict
+
+    fit.__qualname__ = f"polynomial_fitter({degree})"
+    return fit
 
 
 # ------------------------------------------------------------------- a small neural network
@@ -284,12 +337,13 @@ def decomposition_table(degrees, n_train: int, *, rounds: int = 200, seed: int =
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
-def learning_curve(degree: int, sizes, *, rounds: int = 100, seed: int = 0,
-                   noise_std: float = NOISE_STD, x_test=X_TEST):
+def expected_learning_curve(degree: int, sizes, *, rounds: int = 100, seed: int = 0,
+                            noise_std: float = NOISE_STD, x_test=X_TEST):
     """Mean train and test MSE of polynomials of ``degree`` for each training-set size.
 
     Returns ``(train_mse, test_mse)`` arrays of len(sizes); test MSE is against
-    fresh noisy targets, averaged over ``rounds`` resampled training sets.
+    fresh noisy targets, averaged over ``rounds`` resampled training sets (the
+    expected curves; the chapter's ``learning_curve`` exercise measures one data set's).
     """
     sizes = _counts("sizes", sizes, minimum=2)
     seed = require_nonnegative_int("seed", seed)
@@ -704,6 +758,426 @@ def check_measured_bias2(bias2: float, preds, f_true, y_noisy) -> None:
     MEASURED_BIAS2.close(bias2, right, what="the measured bias2",
                          candidates={"noisy_targets": wrong})
     print(f"\u2714 bias2 = {right:.4f} is measured against the true function.")
+
+
+# ---------------------------------------------------------------------- resample_predictions
+def reference_resample_predictions(draw_training_set, fit, x_eval, rounds, rng):
+    """The course's ``resample_predictions``: ``rounds`` times, draw a fresh training set
+    from ``rng``, fit a model on it, predict at the fixed ``x_eval`` and score it on its own
+    training set. Returns ``(preds (rounds, points), train_mse (rounds,))``. Validates its
+    inputs."""
+    for name, value in (("draw_training_set", draw_training_set), ("fit", fit)):
+        if not callable(value):
+            raise TypeError(f"{name} must be a function, got {type(value).__name__}")
+    x_eval = as_float_array("x_eval", x_eval, ndim=1, allow_empty=False)
+    rounds = require_positive_int("rounds", rounds)
+    rng = require_generator(rng)
+    preds, train_mse = np.empty((rounds, x_eval.size)), np.empty(rounds)
+    for r in range(rounds):
+        x_train, y_train = draw_training_set(rng)
+        predict = fit(x_train, y_train)
+        preds[r] = predict(x_eval)
+        train_mse[r] = np.mean((predict(x_train) - y_train) ** 2)
+    return preds, train_mse
+
+
+class _RecordingTask:
+    """The check's data and model, recording how the learner's loop uses them.
+
+    ``draw(rng)``: 6 stratified points of sin(2 pi x) + noise; ``fit(x, y)``: a
+    least-squares quadratic (minimum norm, so any number of points works) whose
+    ``predict`` records where it was asked. Every draw, fit and prediction is logged.
+    """
+
+    n_train, degree = 6, 2
+
+    def __init__(self):
+        self.draws: list[tuple[np.ndarray, np.ndarray]] = []
+        self.draw_rngs: list = []
+        self.fits: list[tuple[np.ndarray, np.ndarray]] = []
+        self.queries: list[np.ndarray] = []
+
+    def draw(self, rng):
+        self.draw_rngs.append(rng)
+        x = (np.arange(self.n_train) + rng.uniform(0.0, 1.0, self.n_train)) / self.n_train
+        y = np.sin(2.0 * np.pi * x) + 0.3 * rng.standard_normal(self.n_train)
+        self.draws.append((x.copy(), y.copy()))
+        return x, y
+
+    @classmethod
+    def coefficients(cls, x, y):
+        V = np.vander(np.asarray(x, dtype=float), cls.degree + 1)
+        return np.linalg.lstsq(V, np.asarray(y, dtype=float), rcond=None)[0]
+
+    def fit(self, x, y):
+        self.fits.append((np.array(x, dtype=float), np.array(y, dtype=float)))
+        coef = self.coefficients(x, y)
+
+        def predict(x_new):
+            x_new = np.asarray(x_new, dtype=float)
+            self.queries.append(x_new.copy())
+            return np.polyval(coef, x_new)
+
+        return predict
+
+
+def _true_resample(task: _RecordingTask, x_eval):
+    """What the loop should return for the training sets ``task`` actually drew."""
+    preds, train_mse = [], []
+    for x, y in task.draws:
+        coef = task.coefficients(x, y)
+        preds.append(np.polyval(coef, x_eval))
+        train_mse.append(np.mean((np.polyval(coef, x) - y) ** 2))
+    return np.array(preds), np.array(train_mse)
+
+
+def _wrong_preds_only(draw_training_set, fit, x_eval, rounds, rng):
+    return reference_resample_predictions(draw_training_set, fit, x_eval, rounds, rng)[0]
+
+
+def _wrong_one_training_set(draw_training_set, fit, x_eval, rounds, rng):
+    x_train, y_train = draw_training_set(rng)          # drawn once, before the loop
+    preds, train_mse = [], []
+    for _ in range(rounds):
+        predict = fit(x_train, y_train)
+        preds.append(predict(x_eval))
+        train_mse.append(np.mean((predict(x_train) - y_train) ** 2))
+    return np.array(preds), np.array(train_mse)
+
+
+def _loop_with(draw_rng_for_round):
+    """A correct loop except for the Generator each round's draw receives."""
+    def answer(draw_training_set, fit, x_eval, rounds, rng):
+        preds, train_mse = np.empty((rounds, len(x_eval))), np.empty(rounds)
+        for r in range(rounds):
+            x_train, y_train = draw_training_set(draw_rng_for_round(r, rng))
+            predict = fit(x_train, y_train)
+            preds[r] = predict(x_eval)
+            train_mse[r] = np.mean((predict(x_train) - y_train) ** 2)
+        return preds, train_mse
+    return answer
+
+
+_wrong_same_seed_each_round = _loop_with(lambda r, rng: np.random.default_rng(0))
+_wrong_new_generator = _loop_with(lambda r, rng: np.random.default_rng(1000 + r))
+
+
+def _wrong_one_round_short(draw_training_set, fit, x_eval, rounds, rng):
+    preds, train_mse = np.zeros((rounds, len(x_eval))), np.zeros(rounds)
+    for r in range(rounds - 1):
+        x_train, y_train = draw_training_set(rng)
+        predict = fit(x_train, y_train)
+        preds[r] = predict(x_eval)
+        train_mse[r] = np.mean((predict(x_train) - y_train) ** 2)
+    return preds, train_mse
+
+
+def _wrong_fitted_once(draw_training_set, fit, x_eval, rounds, rng):
+    predict, preds, train_mse = None, [], []
+    for _ in range(rounds):
+        x_train, y_train = draw_training_set(rng)
+        if predict is None:                             # only the first set is ever fitted
+            predict = fit(x_train, y_train)
+        preds.append(predict(x_eval))
+        train_mse.append(np.mean((predict(x_train) - y_train) ** 2))
+    return np.array(preds), np.array(train_mse)
+
+
+def _wrong_predicted_at_training_points(draw_training_set, fit, x_eval, rounds, rng):
+    preds, train_mse = [], []
+    for _ in range(rounds):
+        x_train, y_train = draw_training_set(rng)
+        predict = fit(x_train, y_train)
+        preds.append(predict(x_train))
+        train_mse.append(np.mean((preds[-1] - y_train) ** 2))
+    return np.array(preds), np.array(train_mse)
+
+
+def _transformed(preds_of, mse_of):
+    """The reference loop with its outputs passed through the given transforms."""
+    def answer(draw_training_set, fit, x_eval, rounds, rng):
+        preds, train_mse = [], []
+        for _ in range(rounds):
+            x_train, y_train = draw_training_set(rng)
+            predict = fit(x_train, y_train)
+            preds.append(predict(x_eval))
+            train_mse.append(mse_of(predict(x_train) - y_train))
+        return preds_of(preds), np.array(train_mse)
+    return answer
+
+
+def _running_mean(rows):
+    rows = np.array(rows)
+    return np.cumsum(rows, axis=0) / np.arange(1, len(rows) + 1)[:, None]
+
+
+def _mse(residual):
+    return np.mean(residual ** 2)
+
+
+RESAMPLE = Catalogue(
+    "resample_predictions",
+    Mistake("not_a_pair", "resample_predictions returned {got} instead of the pair (preds, "
+            "train_mse): return both.", _wrong_preds_only),
+    Mistake("same_seed_each_round", "every round drew the same training set from a new "
+            "Generator seeded the same way: pass the rng argument itself to draw_training_set "
+            "every round, so each round gets a fresh set.", _wrong_same_seed_each_round),
+    Mistake("not_from_rng", "draw_training_set received a Generator other than the rng "
+            "argument: pass rng itself every round, so the experiment is reproducible from "
+            "one seed.", _wrong_new_generator),
+    Mistake("one_training_set", "draw_training_set was called once for {rounds} rounds: draw a "
+            "fresh training set inside the loop, or every model sees the same data and the "
+            "variance comes out 0.", _wrong_one_training_set),
+    Mistake("rounds_count", "draw_training_set was called {calls} times for rounds={rounds}: "
+            "draw exactly one fresh training set per round.", _wrong_one_round_short),
+    Mistake("refit_each_round", "fit was called {fits} for {rounds} rounds: fit a new "
+            "model on each round's own training set, inside the loop.", _wrong_fitted_once),
+    Mistake("not_at_eval_points", "no model was asked to predict at x_eval: row r of preds is "
+            "model r's predictions at the fixed evaluation points x_eval, not at its training "
+            "points.", _wrong_predicted_at_training_points),
+    Mistake("axes_swapped", "preds has shape {got_shape}, which is (points, rounds): put one "
+            "round per row, shape (rounds, points) = {expected_shape}.",
+            _transformed(lambda rows: np.array(rows).T, _mse)),
+    Mistake("train_rmse", "{what} holds root mean squared errors: drop the square root, "
+            "train_mse is the mean of the squared residuals.",
+            _transformed(np.array, lambda res: np.sqrt(np.mean(res ** 2)))),
+    Mistake("train_summed", "{what} sums the squared residuals: take their mean instead.",
+            _transformed(np.array, lambda res: np.sum(res ** 2))),
+    Mistake("train_abs", "{what} averages absolute residuals: square them instead "
+            "(a mean *squared* error).", _transformed(np.array, lambda res: np.mean(np.abs(res)))),
+    Mistake("not_numeric", answer=_transformed(lambda rows: "preds", _mse)),
+    Mistake("wrong_shape", answer=_transformed(np.hstack, _mse)),
+    Mistake("wrong_value", answer=_transformed(_running_mean, _mse)),
+)
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def _pair(result, catalogue: Catalogue, name: str):
+    """The two values of a returned pair, or the catalogue's not_a_pair failure."""
+    pair = isinstance(result, (tuple, list)) or (isinstance(result, np.ndarray)
+                                                  and result.ndim >= 1)
+    if not (pair and len(result) == 2):
+        if isinstance(result, np.ndarray):
+            got = f"one array of shape {result.shape}"
+        else:
+            got = (f"a {type(result).__name__} of {len(result)} values" if pair
+                   else f"a single {type(result).__name__}")
+        catalogue.fail("not_a_pair", got=got, name=name)
+    return result
+
+
+@exercise_check("a fresh training set from rng every round, a new model on each, its "
+                "predictions at x_eval in row r and its own training error.",
+                catalogue=RESAMPLE, reference=reference_resample_predictions)
+def check_resample_predictions(resample_predictions: Callable) -> None:
+    """Check ``resample_predictions(draw_training_set, fit, x_eval, rounds, rng) ->
+    (preds, train_mse)`` by recording what the learner's loop draws, fits and predicts."""
+    rounds, x_eval = 7, np.array([0.9, 0.1, 0.55, 0.3, 0.75])   # unsorted, 5 points
+    task, rng = _RecordingTask(), np.random.default_rng(11)
+    preds, train_mse = _pair(resample_predictions(task.draw, task.fit, x_eval, rounds, rng),
+                             RESAMPLE, "resample_predictions")
+    # The decorator compares inputs by parameter name; a *args function escapes it.
+    given_x_eval = resample_predictions.received[2]
+    RESAMPLE.expect(np.array_equal(given_x_eval, x_eval), "mutated_input",
+                    name="resample_predictions", argument="x_eval")
+    if any(given is not rng for given in task.draw_rngs):
+        first = task.draws[0][0]
+        RESAMPLE.expect(len(task.draws) < 2 or not all(np.array_equal(x, first)
+                                                       for x, _ in task.draws),
+                        "same_seed_each_round")
+        RESAMPLE.fail("not_from_rng")
+    calls = len(task.draws)
+    RESAMPLE.expect(not (calls == 1 and rounds > 1), "one_training_set", rounds=rounds)
+    RESAMPLE.expect(calls == rounds, "rounds_count", calls=calls, rounds=rounds)
+    fitted_on_draws = all(any(np.array_equal(fx, x) and np.array_equal(fy, y)
+                              for x, y in task.draws) for fx, fy in task.fits)
+    RESAMPLE.expect(len(task.fits) == rounds and fitted_on_draws, "refit_each_round",
+                    fits=_times(len(task.fits)), rounds=rounds)
+    RESAMPLE.expect(any(np.array_equal(q, x_eval) for q in task.queries), "not_at_eval_points")
+    expected_preds, expected_mse = _true_resample(task, x_eval)
+    if np.shape(preds) == (x_eval.size, rounds):
+        RESAMPLE.fail("axes_swapped", got_shape=np.shape(preds),
+                      expected_shape=expected_preds.shape)
+    RESAMPLE.close(preds, expected_preds, what="preds")
+    residuals = [np.polyval(task.coefficients(x, y), x) - y for x, y in task.draws]
+    RESAMPLE.close(train_mse, expected_mse, what="train_mse", candidates={
+        "train_rmse": np.sqrt(expected_mse),
+        "train_summed": [np.sum(r ** 2) for r in residuals],
+        "train_abs": [np.mean(np.abs(r)) for r in residuals]})
+
+
+# --------------------------------------------------------------------------- learning_curve
+def reference_learning_curve(fit, x_train, y_train, x_dev, y_dev, sizes):
+    """The course's ``learning_curve``: for each n in ``sizes`` fit on the first n training
+    examples; return ``(train_errors, dev_errors)`` (len(sizes),), the mean squared error on
+    those n examples and on the whole dev set. Validates its inputs."""
+    if not callable(fit):
+        raise TypeError(f"fit must be a function, got {type(fit).__name__}")
+    x_train = as_float_array("x_train", x_train, ndim=1, allow_empty=False)
+    y_train = as_float_array("y_train", y_train, ndim=1, allow_empty=False)
+    x_dev = as_float_array("x_dev", x_dev, ndim=1, allow_empty=False)
+    y_dev = as_float_array("y_dev", y_dev, ndim=1, allow_empty=False)
+    require_same_shape("x_train", x_train, "y_train", y_train)
+    require_same_shape("x_dev", x_dev, "y_dev", y_dev)
+    sizes = _counts("sizes", sizes, minimum=1)
+    if np.any(sizes > x_train.size):
+        raise ValueError(f"sizes must all be <= len(x_train) = {x_train.size}, got "
+                         f"{sizes.tolist()}")
+    train_errors, dev_errors = np.empty(sizes.size), np.empty(sizes.size)
+    for i, n in enumerate(sizes):
+        predict = fit(x_train[:n], y_train[:n])
+        train_errors[i] = np.mean((predict(x_train[:n]) - y_train[:n]) ** 2)
+        dev_errors[i] = np.mean((predict(x_dev) - y_dev) ** 2)
+    return train_errors, dev_errors
+
+
+def _curve_with(subset, train_error_of, dev_error_of, *, swap=False):
+    """A learning-curve answer built from its parts, for the catalogue's wrong answers."""
+    def answer(fit, x_train, y_train, x_dev, y_dev, sizes):
+        train_errors, dev_errors = [], []
+        for n in sizes:
+            x, y = subset(x_train, y_train, n)
+            predict = fit(x, y)
+            train_errors.append(train_error_of(predict, x, y, x_train, y_train))
+            dev_errors.append(dev_error_of(predict, x_dev, y_dev, n, x, y))
+        pair = (np.array(train_errors), np.array(dev_errors))
+        return pair[::-1] if swap else pair
+    return answer
+
+
+def _first_n(x_train, y_train, n):
+    return x_train[:n], y_train[:n]
+
+
+def _train_mse(predict, x, y, x_train, y_train):
+    return np.mean((predict(x) - y) ** 2)
+
+
+def _dev_mse(predict, x_dev, y_dev, n, x, y):
+    return np.mean((predict(x_dev) - y_dev) ** 2)
+
+
+CURVE = Catalogue(
+    "learning_curve",
+    Mistake("not_a_pair", "learning_curve returned {got} instead of the pair (train_errors, "
+            "dev_errors): return both.",
+            lambda fit, x_train, y_train, x_dev, y_dev, sizes: _curve_with(
+                _first_n, _train_mse, _dev_mse)(fit, x_train, y_train, x_dev, y_dev, sizes)[1]),
+    Mistake("fit_per_size", "fit was called {fits} for {count} sizes: fit one new model "
+            "for each size n.",
+            lambda fit, x_train, y_train, x_dev, y_dev, sizes: _curve_with(
+                _first_n, _train_mse, _dev_mse)(fit, x_train, y_train, x_dev, y_dev,
+                                                list(sizes)[:-1])),
+    Mistake("ignored_size", "every model was fitted on the whole training set: for size n fit "
+            "on x_train[:n], y_train[:n] only.",
+            _curve_with(lambda x_train, y_train, n: (x_train, y_train), _train_mse, _dev_mse)),
+    Mistake("index_as_size", "the models were fitted on {got} examples for sizes {sizes}: "
+            "slice with the size n itself, x_train[:n], not with its position in sizes.",
+            lambda fit, x_train, y_train, x_dev, y_dev, sizes: _curve_with(
+                lambda x, y, i: (x[:i], y[:i]), _train_mse, _dev_mse)(
+                    fit, x_train, y_train, x_dev, y_dev, range(len(sizes)))),
+    Mistake("not_first_n", "the model for n = {n} was fitted on {got}: fit on the first n "
+            "examples, x_train[:n], y_train[:n] (the data are already shuffled).",
+            _curve_with(lambda x_train, y_train, n: (x_train[:n + 1], y_train[:n + 1]),
+                        _train_mse, _dev_mse)),
+    Mistake("last_n", "the model for n = {n} was fitted on the last n training examples: use "
+            "the first n, x_train[:n], so each size adds examples to the previous one.",
+            _curve_with(lambda x_train, y_train, n: (x_train[-n:], y_train[-n:]),
+                        _train_mse, _dev_mse)),
+    Mistake("swapped", "the two curves are swapped: return (train_errors, dev_errors) in that "
+            "order.", _curve_with(_first_n, _train_mse, _dev_mse, swap=True)),
+    Mistake("train_on_all", "{what} is measured on the whole training set: measure each model "
+            "on the n examples it was fitted on, x_train[:n].",
+            _curve_with(_first_n, lambda predict, x, y, x_train, y_train:
+                        np.mean((predict(x_train) - y_train) ** 2), _dev_mse)),
+    Mistake("train_is_dev", "{what} equals the dev error: measure the training error on the n "
+            "examples each model was fitted on, x_train[:n], y_train[:n].",
+            lambda fit, x_train, y_train, x_dev, y_dev, sizes: (lambda dev: (dev, dev))(
+                _curve_with(_first_n, _train_mse, _dev_mse)(
+                    fit, x_train, y_train, x_dev, y_dev, sizes)[1])),
+    Mistake("dev_sliced", "{what} uses only the first n dev examples: measure every model on "
+            "the whole dev set, so all sizes are scored on the same data.",
+            _curve_with(_first_n, _train_mse, lambda predict, x_dev, y_dev, n, x, y:
+                        np.mean((predict(x_dev[:n]) - y_dev[:n]) ** 2))),
+    Mistake("dev_is_train", "{what} equals the training error: score each model on x_dev, "
+            "y_dev, the data it was not fitted on.",
+            _curve_with(_first_n, _train_mse, lambda predict, x_dev, y_dev, n, x, y:
+                        np.mean((predict(x) - y) ** 2))),
+    Mistake("rmse", "{what} holds root mean squared errors: drop the square root.",
+            _curve_with(_first_n, lambda predict, x, y, *_: np.sqrt(np.mean((predict(x) - y) ** 2)),
+                        lambda predict, x_dev, y_dev, *_: np.sqrt(
+                            np.mean((predict(x_dev) - y_dev) ** 2)))),
+    Mistake("summed", "{what} sums the squared residuals: take their mean, so that errors on "
+            "sets of different sizes can be compared.",
+            _curve_with(_first_n, lambda predict, x, y, *_: np.sum((predict(x) - y) ** 2),
+                        lambda predict, x_dev, y_dev, *_: np.sum((predict(x_dev) - y_dev) ** 2))),
+    Mistake("not_numeric", answer=lambda fit, x_train, y_train, x_dev, y_dev, sizes: tuple(
+        dict(zip(sizes, errors)) for errors in _curve_with(_first_n, _train_mse, _dev_mse)(
+            fit, x_train, y_train, x_dev, y_dev, sizes))),  # {n: error} dicts
+    Mistake("wrong_shape", answer=lambda fit, x_train, y_train, x_dev, y_dev, sizes: tuple(
+        e[-1] for e in _curve_with(_first_n, _train_mse, _dev_mse)(
+            fit, x_train, y_train, x_dev, y_dev, sizes))),
+    Mistake("wrong_value", answer=_curve_with(
+        _first_n, _train_mse, lambda predict, x_dev, y_dev, *_: np.mean((predict(x_dev) - y_dev)
+                                                                         ** 2) / 2)),
+)
+
+
+class _RecordingFit:
+    """The check's ``fit``: a least-squares quadratic; records every training set it gets."""
+
+    def __init__(self):
+        self.fits: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __call__(self, x, y):
+        self.fits.append((np.array(x, dtype=float), np.array(y, dtype=float)))
+        coef = _RecordingTask.coefficients(x, y)
+        return lambda x_new: np.polyval(coef, np.asarray(x_new, dtype=float))
+
+
+@exercise_check("one model per size, fitted on the first n examples, scored on those n and on "
+                "the whole dev set.", catalogue=CURVE, reference=reference_learning_curve)
+def check_learning_curve(learning_curve: Callable) -> None:
+    """Check ``learning_curve(fit, x_train, y_train, x_dev, y_dev, sizes) -> (train_errors,
+    dev_errors)`` by recording which examples each model was fitted on."""
+    data = np.random.default_rng(21)
+    x_train, x_dev = data.uniform(0.0, 1.0, 40), data.uniform(0.0, 1.0, 30)
+    y_train = np.sin(2 * np.pi * x_train) + 0.3 * data.standard_normal(40)
+    y_dev = np.sin(2 * np.pi * x_dev) + 0.3 * data.standard_normal(30)
+    sizes, fit = [3, 5, 10, 20, 40], _RecordingFit()
+    with warnings.catch_warnings():  # e.g. "mean of empty slice": the message below says why
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = learning_curve(fit, x_train, y_train, x_dev, y_dev, sizes)
+    train_errors, dev_errors = _pair(result, CURVE, "learning_curve")
+    CURVE.expect(len(fit.fits) == len(sizes), "fit_per_size", fits=_times(len(fit.fits)),
+                 count=len(sizes))
+    CURVE.expect(not all(fx.size == x_train.size for fx, _ in fit.fits), "ignored_size")
+    fitted_sizes = [fx.size for fx, _ in fit.fits]
+    CURVE.expect(fitted_sizes != list(range(len(sizes))), "index_as_size",
+                 got=", ".join(map(str, fitted_sizes)), sizes=", ".join(map(str, sizes)))
+    for n, (fx, fy) in zip(sizes, fit.fits):
+        CURVE.expect(n == x_train.size or not np.array_equal(fx, x_train[-n:]), "last_n", n=n)
+        got = f"{fx.size} examples" if fx.size != n else f"{n} examples other than the first {n}"
+        CURVE.expect(np.array_equal(fx, x_train[:n]) and np.array_equal(fy, y_train[:n]),
+                     "not_first_n", n=n, got=got)
+    expected = reference_learning_curve(fit, x_train, y_train, x_dev, y_dev, sizes)
+    CURVE.expect(not (matches(train_errors, expected[1]) and matches(dev_errors, expected[0])),
+                 "swapped")
+    residuals = [fit(x_train[:n], y_train[:n])(x_train[:n]) - y_train[:n] for n in sizes]
+    dev_residuals = [fit(x_train[:n], y_train[:n])(x_dev) - y_dev for n in sizes]
+    CURVE.close(train_errors, expected[0], what="train_errors", candidates={
+        "train_on_all": [np.mean((fit(x_train[:n], y_train[:n])(x_train) - y_train) ** 2)
+                         for n in sizes],
+        "train_is_dev": expected[1],
+        "rmse": np.sqrt(expected[0]), "summed": [np.sum(r ** 2) for r in residuals]})
+    CURVE.close(dev_errors, expected[1], what="dev_errors", candidates={
+        "dev_sliced": [np.mean((fit(x_train[:n], y_train[:n])(x_dev[:n]) - y_dev[:n]) ** 2)
+                       for n in sizes],
+        "dev_is_train": expected[0], "rmse": np.sqrt(expected[1]),
+        "summed": [np.sum(r ** 2) for r in dev_residuals]})
 
 
 # --------------------------------------------------------------------------------- plotting

@@ -64,4 +64,71 @@ ALTERNATIVES = {
         return " and ".join(problems) if problems else "good fit"
         """,
     ],
+    "resample_predictions": [
+        # preallocated arrays, one row per round
+        """
+        preds = np.zeros((rounds, len(x_eval)))
+        train_mse = np.zeros(rounds)
+        for r in range(rounds):
+            x_train, y_train = draw_training_set(rng)
+            predict = fit(x_train, y_train)
+            preds[r, :] = predict(x_eval)
+            residuals = predict(x_train) - y_train
+            train_mse[r] = residuals @ residuals / len(y_train)
+        return preds, train_mse
+        """,
+        # lists of rows, stacked at the end
+        """
+        rows, errors = [], []
+        for _ in range(rounds):
+            x_train, y_train = draw_training_set(rng)
+            model = fit(x_train, y_train)
+            rows.append(model(x_eval))
+            errors.append(float(np.mean(np.square(model(x_train) - y_train))))
+        return np.stack(rows), np.array(errors)
+        """,
+        # a helper per round, zipped apart, float32 and returned as lists
+        """
+        def one_round():
+            x_train, y_train = draw_training_set(rng)
+            predict = fit(x_train, y_train)
+            return (np.asarray(predict(x_eval), dtype=np.float32),
+                    np.float32(np.mean((predict(x_train) - y_train) ** 2)))
+        rows, errors = zip(*[one_round() for _ in range(rounds)])
+        return [list(row) for row in rows], list(errors)
+        """,
+    ],
+    "learning_curve": [
+        # preallocated arrays with enumerate
+        """
+        train_errors = np.empty(len(sizes))
+        dev_errors = np.empty(len(sizes))
+        for i, n in enumerate(sizes):
+            x, y = x_train[:n], y_train[:n]
+            predict = fit(x, y)
+            train_errors[i] = np.mean((predict(x) - y) ** 2)
+            dev_errors[i] = np.mean((predict(x_dev) - y_dev) ** 2)
+        return train_errors, dev_errors
+        """,
+        # a nested function and two comprehensions over the fitted models
+        """
+        def mse(predict, x, y):
+            return float(np.mean((np.asarray(predict(x)) - y) ** 2))
+        models = [(n, fit(x_train[:n], y_train[:n])) for n in sizes]
+        return ([mse(p, x_train[:n], y_train[:n]) for n, p in models],
+                [mse(p, x_dev, y_dev) for _, p in models])
+        """,
+        # explicit index loop and squared residuals by hand, as a (2, k) array
+        """
+        errors = np.zeros((2, len(sizes)))
+        for k in range(len(sizes)):
+            n = int(sizes[k])
+            predict = fit(x_train[0:n], y_train[0:n])
+            r_train = predict(x_train[0:n]) - y_train[0:n]
+            r_dev = predict(x_dev) - y_dev
+            errors[0, k] = np.sum(r_train * r_train) / n
+            errors[1, k] = np.sum(r_dev * r_dev) / len(x_dev)
+        return errors
+        """,
+    ],
 }
