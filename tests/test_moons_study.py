@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from utils import training  # noqa: E402
-from utils.datasets import moons_split  # noqa: E402
+from utils.datasets import Split, moons_split  # noqa: E402
 from utils.moons_study import (  # noqa: E402
     BENCHMARKS,
     LAMBDAS,
@@ -228,59 +228,119 @@ def test_show_benchmark_displays_the_section_or_says_the_file_is_missing(tmp_pat
     assert "is not in this copy" not in shown and "Markdown" in shown
 
 
-def test_kfold_splits_hold_out_each_training_point_once_and_never_the_test_set(split):
-    from utils.moons_study import kfold_splits
+# ------------------------------------------------------------------ the two exercises
+def test_the_reference_model_is_the_articles_network_with_the_studys_initial_weights():
+    import keras
 
-    folds = kfold_splits(split, 3)
-    assert [len(f.y_train) for f in folds] == [20, 20, 20]
-    held_out = np.concatenate([f.X_test for f in folds])
-    assert len(held_out) == 30
-    assert sorted(map(tuple, held_out)) == sorted(map(tuple, split.X_train))
-    for fold in folds:
-        pooled = np.concatenate([fold.X_train, fold.X_test])
-        assert sorted(map(tuple, pooled)) == sorted(map(tuple, split.X_train))
-        assert not np.isin(split.X_test[:, 0], pooled[:, 0]).any()
+    from utils.moons_study import reference_build_moons_model
 
-
-@pytest.mark.parametrize("bad, error", [(1, ValueError), (16, ValueError), (0, ValueError),
-                                        (2.0, TypeError)])
-def test_kfold_splits_reject_bad_k(split, bad, error):
-    from utils.moons_study import kfold_splits
-
-    with pytest.raises(error, match="k"):
-        kfold_splits(split, bad)
+    keras.utils.set_random_seed(1)
+    model = reference_build_moons_model(1e-3)
+    hidden, output = model.layers
+    assert (hidden.units, output.units) == (500, 1) and model.count_params() == 2001
+    assert hidden.kernel_regularizer.l2 == pytest.approx(1e-3)
+    assert hidden.bias_regularizer is None and output.kernel_regularizer is None
+    assert model.loss == "binary_crossentropy"
+    init = training.keras_initial_weights(seed=1)  # what train_mlp starts from
+    for got, key in zip(model.get_weights(), ("W1", "b1", "W2", "b2")):
+        np.testing.assert_array_equal(got, init[key])
 
 
-def test_kfold_splits_need_a_split():
-    from utils.moons_study import kfold_splits
+def test_penalty_strengths_are_read_off_any_regularizer():
+    import keras
+    import tensorflow as tf
 
+    from utils.moons_study import _penalty_strengths
+
+    shape = (2, 5)
+    cases = [(None, (0.0, 0.0)), (keras.regularizers.l2(0.3), (0.0, 0.3)),
+             (keras.regularizers.l1(0.2), (0.2, 0.0)),
+             (keras.regularizers.L1L2(l1=0.1, l2=0.05), (0.1, 0.05)),
+             (lambda w: 0.5 * tf.reduce_sum(tf.square(w)), (0.0, 0.5))]
+    for regularizer, expected in cases:
+        assert _penalty_strengths(regularizer, shape) == pytest.approx(expected, abs=1e-7)
+
+
+def test_keras_errors_are_shown_on_one_line_without_colour_codes():
+    from utils.moons_study import _one_line
+
+    error = ValueError("Exception encountered when calling Sequential.call().\n\n"
+                       "\x1b[1mInput 0 is incompatible with the layer.\x1b[0m\n\nArguments: x")
+    assert _one_line(error) == "ValueError: Input 0 is incompatible with the layer"
+
+
+def _independent_choice(split, lambdas, train, k):
+    """k-fold cross-validation written out with index lists and a Python sort."""
+    n = len(split.y_train)
+    acc, loss = np.zeros(len(lambdas)), np.zeros(len(lambdas))
+    for j in range(k):
+        held = [i for i in range(n) if i % k == j]
+        rest = [i for i in range(n) if i % k != j]
+        run = train(Split(split.X_train[rest], split.y_train[rest], split.X_train[held],
+                          split.y_train[held]), l2=list(lambdas))
+        acc += run.test_acc[:, -1] / k
+        loss += run.test_loss[:, -1] / k
+    best = sorted(range(len(lambdas)), key=lambda m: (-round(acc[m], 6), loss[m]))[0]
+    final = train(split, l2=list(lambdas))
+    return lambdas[best], float(final.test_acc[best, -1])
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_reference_choose_lambda_agrees_with_an_independent_cross_validation(split, k):
+    from functools import partial
+
+    from utils.moons_study import reference_choose_lambda
+
+    lambdas = [0.0, 1e-2, 1e-1, 1.0]
+    train = partial(train_mlp, hidden=16, epochs=40)
+    seen = []
+
+    def spy(data, **kwargs):
+        seen.append(data)
+        return train(data, **kwargs)
+
+    chosen, reported = reference_choose_lambda(split, lambdas, spy, k)
+    expected = _independent_choice(split, lambdas, train, k)
+    assert chosen == expected[0] and reported == pytest.approx(expected[1], abs=1e-6)
+    assert len(seen) == k + 1
+    test_points = {tuple(row) for row in split.X_test}
+    for data in seen[:-1]:
+        assert not test_points & {tuple(row) for row in np.concatenate([data.X_train,
+                                                                       data.X_test])}
+    assert seen[-1].X_train is split.X_train and seen[-1].X_test is split.X_test
+
+
+def test_the_check_scenarios_give_every_mistaken_rule_its_own_lambda():
+    from utils.moons_study import _CHOOSE_SCENARIOS
+
+    first = _CHOOSE_SCENARIOS[0]
+    picks = first.wrong_picks()
+    assert set(picks) == {"chose_on_test", "largest_train", "ignored_ties", "by_loss_only",
+                          "first_fold_only", "not_final_epoch"}
+    assert len(set(picks.values())) == len(picks) and first.expected not in picks.values()
+    assert first.lambdas[first.expected] == 1e-2
+    for scenario in _CHOOSE_SCENARIOS:
+        assert len(scenario.fold_acc) == scenario.folds
+        assert len(scenario.split().y_train) == 12
+
+
+def test_the_spy_train_validates_like_train_mlp_and_records_the_points_it_is_given():
+    from utils.moons_study import _CHOOSE_SCENARIOS, _SpyTrain
+
+    scenario = _CHOOSE_SCENARIOS[1]
+    data = scenario.split()
+    spy = _SpyTrain(scenario, data)
     with pytest.raises(TypeError, match="split"):
-        kfold_splits((np.zeros((4, 2)), np.zeros(4)), 2)
-
-
-def test_cross_validate_trains_every_candidate_once_per_fold(split, monkeypatch):
-    from utils.moons_study import cross_validate
-
-    calls = []
-
-    def spy(fold, **kwargs):
-        calls.append((len(fold.y_train), len(fold.y_test), kwargs))
-        return train_mlp(fold, **kwargs)
-
-    monkeypatch.setattr(training, "train_mlp", spy)
-    cv = cross_validate(split, [0.0, 1e-2, 1e-1], k=3, epochs=5)
-    assert [(n_tr, n_val) for n_tr, n_val, _ in calls] == [(20, 10)] * 3
-    assert all(tuple(kw["l2"]) == (0.0, 1e-2, 1e-1) for _, _, kw in calls)
-    assert cv.val_acc.shape == cv.val_loss.shape == (3, 3)
-    assert 0 <= cv.chosen < 3
-
-
-def test_the_choice_is_the_best_mean_accuracy_with_ties_to_the_lowest_loss():
-    from utils.moons_study import CrossValidation
-
-    cv = CrossValidation(np.array([0.0, 1e-3, 1e-2]),
-                         val_acc=np.array([[0.9, 1.0, 1.0], [0.8, 0.8, 0.8]]),
-                         val_loss=np.array([[0.3, 0.2, 0.1], [0.3, 0.5, 0.5]]))
-    assert cv.chosen == 2          # 1e-3 and 1e-2 tie on accuracy (0.9); 1e-2 has lower loss
-    cv.val_acc[1, 0] = 1.0
-    assert cv.chosen == 0          # now no penalty has the best accuracy outright
+        spy((data.X_train, data.y_train, data.X_test, data.y_test), l2=[0.0])
+    with pytest.raises(ValueError, match="l2"):
+        spy(data, l2=[-1.0])
+    with pytest.raises(TypeError):
+        spy(data, [0.0])  # l2 is keyword-only, as in train_mlp
+    run = spy(Split(data.X_train[3:], data.y_train[3:], data.X_train[:3], data.y_train[:3]),
+              l2=[1e-2, 0.5])
+    call = spy.calls[-1]
+    assert call.fit == frozenset(range(3, 12)) and call.scored == frozenset(range(3))
+    assert call.models == (2, -1) and call.labels_right
+    assert run.test_acc.shape == (2, 2) and run.test_acc[0, -1] == np.float32(2 / 3)
+    final = spy(data, l2=[1e-3])
+    assert spy.is_final(spy.calls[-1]) and final.test_acc[0, -1] == 0.625
