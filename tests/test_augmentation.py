@@ -1,4 +1,4 @@
-"""Chapter 5: the flip and crop checks accept every valid answer (other random draws
+"""Chapter 5: the flip, crop, MixUp and pipeline checks accept every valid answer (other random draws
 included) and name each wrong one without leaking the answer; the references agree
 with tf.image; the data, augmenter, drawing, training loop and explorer work and
 reject bad input with a message naming the argument."""
@@ -17,7 +17,11 @@ from utils import augmentation  # noqa: E402
 from utils.augmentation import (  # noqa: E402
     CROP,
     FLIP,
+    MIXUP,
+    PIPELINE,
     augment_batch,
+    check_make_datasets,
+    check_mixup,
     check_random_crop_with_padding,
     check_random_horizontal_flip,
     digits_split,
@@ -27,6 +31,8 @@ from utils.augmentation import (  # noqa: E402
     make_cars,
     plot_augmentation_grid,
     plot_images,
+    reference_make_datasets,
+    reference_mixup,
     reference_random_crop_with_padding,
     reference_random_horizontal_flip,
     sample_image,
@@ -36,9 +42,12 @@ from utils.checks import run_check_quietly  # noqa: E402
 
 ANSWERS = Path(__file__).parent / "learner_answers" / "05_data_augmentation.py"
 SIGNATURES = {"random_horizontal_flip": "images, rng, p=0.5",
-              "random_crop_with_padding": "images, pad, rng"}
+              "random_crop_with_padding": "images, pad, rng",
+              "mixup": "X, Y, alpha, rng",
+              "make_datasets": "X_train, y_train, X_test, y_test, augment, batch_size, seed"}
 CHECKS = {"random_horizontal_flip": check_random_horizontal_flip,
-          "random_crop_with_padding": check_random_crop_with_padding}
+          "random_crop_with_padding": check_random_crop_with_padding,
+          "mixup": check_mixup, "make_datasets": check_make_datasets}
 
 
 def _alternatives():
@@ -104,7 +113,8 @@ def test_float_offsets_and_a_gray_crash_are_named_not_raised_inside_utils():
     assert key == "gray_raised" and "IndexError" in message and "\n" not in message
 
 
-@pytest.mark.parametrize("catalogue", [FLIP, CROP], ids=["flip", "crop"])
+@pytest.mark.parametrize("catalogue", [FLIP, CROP, MIXUP, PIPELINE],
+                         ids=["flip", "crop", "mixup", "pipeline"])
 def test_no_message_gives_the_answer_away_and_each_is_one_line(catalogue):
     for mistake in catalogue:
         assert "::-1" not in mistake.message and "np.where" not in mistake.message
@@ -152,6 +162,80 @@ def test_the_references_agree_with_tf_image():
 def test_the_references_reject_bad_input(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_the_mixup_reference_mixes_images_and_labels_with_one_weight():
+    """Independent of the reference's code: each mixed label row names two classes and a
+    weight, and the mixed image is that blend of the two images; λ follows Beta(α, α)."""
+    from scipy import stats
+
+    n = 500
+    X = np.random.default_rng(0).random((n, 4, 3, 2))
+    X_mixed, Y_mixed = reference_mixup(X, np.eye(n), 0.3, np.random.default_rng(1))
+    assert X_mixed.shape == X.shape and Y_mixed.shape == (n, n)
+    assert np.allclose(Y_mixed.sum(axis=1), 1) and np.all((Y_mixed > 1e-12).sum(axis=1) <= 2)
+    lam = np.diag(Y_mixed).copy()
+    others = Y_mixed - np.diag(lam)
+    partner = np.where(others.max(axis=1) > 0, others.argmax(axis=1), np.arange(n))
+    for i in range(n):
+        assert np.allclose(X_mixed[i], lam[i] * X[i] + (1 - lam[i]) * X[partner[i]])
+    assert sorted(partner) == list(range(n))              # a permutation: every example used once
+    assert stats.kstest(lam, stats.beta(0.3, 0.3).cdf).pvalue > 0.01
+
+
+def test_the_pipeline_reference_shuffles_and_augments_the_training_set_only():
+    import tensorflow as tf
+
+    X = np.arange(20, dtype=np.float32).reshape(20, 1, 1, 1)
+    y = np.arange(20)
+    calls = tf.Variable(0)
+
+    def augment(images):                       # counts the calls, adds 100
+        calls.assign_add(1)
+        return images + 100
+
+    train_ds, test_ds = reference_make_datasets(X, y, X[:6], y[:6], augment, 8, 0)
+    epochs = [[(xb.numpy(), yb.numpy()) for xb, yb in train_ds] for _ in range(2)]
+    for batches in epochs:
+        assert [len(yb) for _, yb in batches] == [8, 8, 4]
+        images = np.concatenate([xb for xb, _ in batches]).ravel()
+        labels = np.concatenate([yb for _, yb in batches])
+        assert np.array_equal(images, labels + 100) and sorted(labels) == list(range(20))
+    assert not np.array_equal(epochs[0][0][1], epochs[1][0][1])     # a new order every epoch
+    assert int(calls.numpy()) == 6                                  # 3 batches × 2 epochs
+    test = [(xb.numpy().ravel(), yb.numpy()) for xb, yb in test_ds]
+    assert np.array_equal(np.concatenate([x for x, _ in test]), np.arange(6))
+    assert np.array_equal(np.concatenate([t for _, t in test]), np.arange(6))
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: reference_mixup(np.zeros((3, 2)), np.eye(3), 0, np.random.default_rng()),
+     ValueError, "alpha must be > 0"),
+    (lambda: reference_mixup(np.zeros((3, 2)), np.eye(4), 0.2, np.random.default_rng()),
+     ValueError, "X and Y"),
+    (lambda: reference_mixup(np.zeros((3, 2)), np.zeros(3), 0.2, np.random.default_rng()),
+     ValueError, r"Y must be \(n, K\)"),
+    (lambda: reference_mixup(np.zeros(3), np.eye(3), 0.2, np.random.default_rng()),
+     ValueError, "X must be a non-empty"),
+    (lambda: reference_mixup(np.zeros((3, 2)), np.eye(3), 0.2, 1), TypeError, "rng must be"),
+    (lambda: reference_make_datasets(np.zeros((4, 2, 2, 1)), np.zeros(3), np.zeros((2, 2, 2, 1)),
+                                     np.zeros(2), tf_identity, 2, 0), ValueError, "X_train and y_train"),
+    (lambda: reference_make_datasets(np.zeros((4, 2, 2, 1)), np.zeros(4), np.zeros((2, 2, 2, 1)),
+                                     np.zeros(2), None, 2, 0), TypeError, "augment must be a function"),
+    (lambda: reference_make_datasets(np.zeros((4, 2, 2, 1)), np.zeros(4), np.zeros((2, 2, 2, 1)),
+                                     np.zeros(2), tf_identity, 0, 0), ValueError, "batch_size"),
+    (lambda: reference_make_datasets(np.zeros((4, 2, 2, 1)), np.zeros(4), np.zeros((0, 2, 2, 1)),
+                                     np.zeros(0), tf_identity, 2, 0), ValueError, "X_test must be"),
+    (lambda: reference_make_datasets(np.zeros((4, 2, 2, 1)), np.zeros(4), np.zeros((2, 2, 2, 1)),
+                                     np.zeros(2), tf_identity, 2, -1), ValueError, "seed"),
+])
+def test_the_new_references_reject_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def tf_identity(images):
+    return images
 
 
 # ---------------------------------------------------------------- data

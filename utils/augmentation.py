@@ -3,14 +3,19 @@
 What the learner is not asked to write: the generated "cars" image set of the
 notes' story, the digits split, a compiled training loop for small image
 classifiers, a vectorized NumPy augmenter (the explorer's engine), the image
-grid, the explorer, and the two exercises' references, catalogues of mistakes
-and checks (random horizontal flip, random crop with zero padding).
+grid, the explorer, and the four exercises' references, catalogues of mistakes
+and checks (random horizontal flip, random crop with zero padding, MixUp, and
+the online-augmentation ``tf.data`` pipeline ``make_datasets``).
 
 The exercises' contracts ask for a random recipe drawn from the ``rng``
 argument but do not fix the formula: the checks test the properties of the
 draw (one independent decision or window per image, the right probabilities,
 reproducible from ``rng``, nothing from the global generator), so
 ``rng.random(n) < p`` and ``rng.binomial(1, p, n).astype(bool)`` both pass.
+The MixUp check reads each example's λ and partner off its mixed label row (every
+example is its own class) and tests the images against them and λ against
+Beta(α, α); the pipeline check feeds examples whose pixels encode their index
+and an augmentation that adds small noise, then reads two epochs of each dataset.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from utils.checks import Catalogue, Mistake, exercise_check, matches
+from utils.checks import Catalogue, CheckFailed, Mistake, exercise_check, matches
 from utils.plotting import explorer, explorer_factory, fast_figure
 from utils.seeding import numpy_rng
 from utils.validation import (
@@ -1002,3 +1007,551 @@ def check_random_crop_with_padding(random_crop_with_padding: Callable) -> None:
     _check_offset_distribution(random_crop_with_padding)
     unchanged, _ = _crop_call(random_crop_with_padding, images, 0, 1)
     CROP.close(unchanged, images, what="cropped with pad=0")
+
+
+# --------------------------------------------------------------------------- exercise 3: mixup
+def _require_mixup_inputs(X, Y, alpha, rng):
+    X, Y = np.asarray(X), np.asarray(Y)
+    if X.dtype.kind not in "biuf" or X.ndim < 2 or len(X) == 0:
+        raise ValueError(f"X must be a non-empty (n, ...) array of examples, got shape {X.shape} "
+                         f"and dtype {X.dtype}")
+    if Y.dtype.kind not in "biuf" or Y.ndim != 2:
+        raise ValueError(f"Y must be (n, K) one-hot (or soft) labels, got shape {Y.shape}")
+    require_same_length("X", X, "Y", Y)
+    _require_generator(rng)
+    return X, Y, require_positive("alpha", alpha)
+
+
+def reference_mixup(X, Y, alpha, rng):
+    """The course's answer: mix each example with a random partner, one λ ~ Beta(α, α) each."""
+    X, Y, alpha = _require_mixup_inputs(X, Y, alpha, rng)
+    lam = rng.beta(alpha, alpha, size=len(X))           # one λ per example
+    partner = rng.permutation(len(X))
+    lam_x = lam.reshape((-1,) + (1,) * (X.ndim - 1))    # broadcast over the pixels
+    return (lam_x * X + (1 - lam_x) * X[partner],
+            lam[:, None] * Y + (1 - lam[:, None]) * Y[partner])
+
+
+def _lam_shape(lam, X):
+    return np.asarray(lam).reshape((-1,) + (1,) * (X.ndim - 1))
+
+
+def _mix(X, Y, lam, partner, lam_y=None):
+    lam_y = lam if lam_y is None else lam_y
+    lam_x = _lam_shape(lam, X)
+    return (lam_x * X + (1 - lam_x) * X[partner],
+            lam_y[:, None] * Y + (1 - lam_y[:, None]) * Y[partner])
+
+
+# Wrong answers learners write.
+def _mixup_images_only(X, Y, alpha, rng):
+    return _mix(X, Y, rng.beta(alpha, alpha, len(X)), rng.permutation(len(X)))[0]
+
+
+def _mixup_text(X, Y, alpha, rng):
+    mixed, labels = _mix(X, Y, rng.beta(alpha, alpha, len(X)), rng.permutation(len(X)))
+    return [str(x) for x in mixed], labels
+
+
+def _mixup_flat(X, Y, alpha, rng):
+    mixed, labels = _mix(X, Y, rng.beta(alpha, alpha, len(X)), rng.permutation(len(X)))
+    return mixed.reshape(len(X), -1), labels
+
+
+def _mixup_no_one_minus(X, Y, alpha, rng):
+    lam, partner = rng.beta(alpha, alpha, len(X)), rng.permutation(len(X))
+    lam_x = _lam_shape(lam, X)
+    return lam_x * X + X[partner], lam[:, None] * Y + (1 - lam[:, None]) * Y[partner]
+
+
+def _mixup_labels_kept(X, Y, alpha, rng):
+    return _mix(X, Y, rng.beta(alpha, alpha, len(X)), rng.permutation(len(X)))[0], Y.copy()
+
+
+def _mixup_with_itself(X, Y, alpha, rng):
+    return _mix(X, Y, rng.beta(alpha, alpha, len(X)), np.arange(len(X)))
+
+
+def _mixup_labels_swapped(X, Y, alpha, rng):
+    lam, partner = rng.beta(alpha, alpha, len(X)), rng.permutation(len(X))
+    return _mix(X, Y, lam, partner, lam_y=1 - lam)
+
+
+def _mixup_two_permutations(X, Y, alpha, rng):
+    lam = rng.beta(alpha, alpha, len(X))
+    lam_x = _lam_shape(lam, X)
+    images = lam_x * X + (1 - lam_x) * X[rng.permutation(len(X))]
+    return images, lam[:, None] * Y + (1 - lam[:, None]) * Y[rng.permutation(len(X))]
+
+
+def _mixup_two_lambdas(X, Y, alpha, rng):
+    partner = rng.permutation(len(X))
+    images = _mix(X, Y, rng.beta(alpha, alpha, len(X)), partner)[0]
+    return images, _mix(X, Y, rng.beta(alpha, alpha, len(X)), partner)[1]
+
+
+def _mixup_per_pixel(X, Y, alpha, rng):
+    partner = rng.permutation(len(X))
+    lam = rng.beta(alpha, alpha, X.shape)
+    labels = _mix(X, Y, lam.reshape(len(X), -1).mean(axis=1), partner)[1]
+    return lam * X + (1 - lam) * X[partner], labels
+
+
+def _mixup_one_lambda(X, Y, alpha, rng):
+    return _mix(X, Y, np.full(len(X), rng.beta(alpha, alpha)), rng.permutation(len(X)))
+
+
+def _mixup_lambda_is_alpha(X, Y, alpha, rng):
+    return _mix(X, Y, np.full(len(X), alpha), rng.permutation(len(X)))
+
+
+def _mixup_uniform(X, Y, alpha, rng):
+    return _mix(X, Y, rng.uniform(0, 1, len(X)), rng.permutation(len(X)))
+
+
+def _mixup_beta_alpha_one(X, Y, alpha, rng):
+    return _mix(X, Y, rng.beta(alpha, 1.0, len(X)), rng.permutation(len(X)))
+
+
+def _mixup_global_rng(X, Y, alpha, rng):
+    return _mix(X, Y, np.random.beta(alpha, alpha, len(X)), np.random.permutation(len(X)))
+
+
+def _mixup_fixed_seed(X, Y, alpha, rng):
+    fixed = np.random.default_rng(0)
+    return _mix(X, Y, fixed.beta(alpha, alpha, len(X)), fixed.permutation(len(X)))
+
+
+def _mixup_in_place(X, Y, alpha, rng):
+    lam, partner = rng.beta(alpha, alpha, len(X)), rng.permutation(len(X))
+    others = X[partner]
+    X *= _lam_shape(lam, X)
+    X += _lam_shape(1 - lam, X) * others
+    return X, lam[:, None] * Y + (1 - lam[:, None]) * Y[partner]
+
+
+MIXUP = Catalogue(
+    "mixup",
+    Mistake("not_a_pair", "{name} should return a pair (X_mixed, Y_mixed), got {got}.",
+            _mixup_images_only),
+    Mistake("not_numeric", answer=_mixup_text),
+    Mistake("wrong_shape", answer=_mixup_flat),
+    Mistake("pairs_with_itself", "nothing changed: every example was mixed with itself; mix "
+            "example i with a random partner, e.g. X[rng.permutation(n)].", _mixup_with_itself),
+    Mistake("labels_not_mixed", "the images are mixed but Y_mixed equals Y: a blend of two images "
+            "gets the blend of their labels, λ y_i + (1 - λ) y_j.", _mixup_labels_kept),
+    Mistake("labels_swapped", "the labels weigh the two examples the other way round from the "
+            "images: image weight λ on x_i goes with label weight λ on y_i.",
+            _mixup_labels_swapped),
+    Mistake("different_partners", "image i was mixed with another partner than its label: draw "
+            "the permutation once and use it for both X and Y.", _mixup_two_permutations),
+    Mistake("different_lambdas", "the images and the labels of example i are mixed with "
+            "different λ: draw λ once and use it for both.", _mixup_two_lambdas),
+    Mistake("lambda_per_pixel", "λ changes from pixel to pixel within an image: draw one λ per "
+            "example and reshape it to (n, 1, 1, ...) so that it broadcasts over the pixels.",
+            _mixup_per_pixel),
+    Mistake("wrong_value", answer=_mixup_no_one_minus),
+    Mistake("lambda_is_alpha", "every λ equals alpha = {alpha}: alpha is the parameter of the "
+            "distribution; draw λ ~ Beta(alpha, alpha), e.g. rng.beta(alpha, alpha, size=n).",
+            _mixup_lambda_is_alpha),
+    Mistake("one_lambda", "all {n} examples got the same λ: draw one λ per example, "
+            "rng.beta(alpha, alpha, size=n) (as keras.layers.MixUp does).", _mixup_one_lambda),
+    Mistake("uniform_lambda", "your λ look uniform on [0, 1] whatever alpha is: draw them from "
+            "Beta(alpha, alpha), rng.beta(alpha, alpha, size=n).", _mixup_uniform),
+    Mistake("wrong_distribution", "with alpha = {alpha} the mean of min(λ, 1 - λ) over {n} "
+            "examples was {got}, expected about {expected} for λ ~ Beta(alpha, alpha).",
+            _mixup_beta_alpha_one),
+    Mistake("global_rng", "the same rng seed gave different mixes: your draws do not come from "
+            "the rng argument alone (np.random.beta or np.random.permutation?).",
+            _mixup_global_rng),
+    Mistake("ignores_rng", "two different rng seeds gave the same mixes: draw λ and the "
+            "partners from the rng argument.", _mixup_fixed_seed),
+    Mistake("mutated_input", answer=_mixup_in_place),
+)
+
+
+def _mixup_call(fn, X, Y, alpha: float, seed: int):
+    X_mixed, Y_mixed = _unpack_pair(MIXUP, fn.__name__, fn(X, Y, alpha, numpy_rng(seed)),
+                                    "X_mixed")
+    if Y_mixed.dtype.kind not in "biuf":
+        MIXUP.fail("not_numeric", what="Y_mixed", got_type=type(Y_mixed).__name__)
+    for what, got, expected in (("X_mixed", X_mixed, X), ("Y_mixed", Y_mixed, Y)):
+        MIXUP.expect(got.shape == expected.shape, "wrong_shape", what=what, got_shape=got.shape,
+                     expected_shape=expected.shape)
+    return X_mixed.astype(float), Y_mixed.astype(float)
+
+
+def _weights_from_labels(Y_mixed):
+    """Each example's own weight λ_i and its partner j_i, read off mixed one-hot rows (Y = I)."""
+    n = len(Y_mixed)
+    lam = Y_mixed[np.arange(n), np.arange(n)]
+    others = Y_mixed.copy()
+    others[np.arange(n), np.arange(n)] = -np.inf
+    partner = np.where(lam < 1 - 1e-9, others.argmax(axis=1), np.arange(n))
+    return lam, partner
+
+
+def _refit_partners(X, X_mixed, lam):
+    """For each i, the k with X_mixed[i] = λ_i X[i] + (1 - λ_i) X[k], or None if some i has none."""
+    found = []
+    for i in range(len(X)):
+        if lam[i] > 1 - 1e-6:
+            found.append(i)
+            continue
+        target = (X_mixed[i] - lam[i] * X[i]) / (1 - lam[i])
+        errors = np.abs(X - target).reshape(len(X), -1).max(axis=1)
+        if errors.min() > 1e-6:
+            return None
+        found.append(int(errors.argmin()))
+    return np.asarray(found)
+
+
+def _per_pixel_lambdas(X, X_mixed, partner):
+    """Per image, the weight λ of each pixel where x_i and x_j differ, such that
+    X_mixed = λ x_i + (1 - λ) x_j (NaN elsewhere), and one λ per image where they agree.
+
+    Returns (ratio (n, pixels), per_image (n,) or NaN where the pixels disagree);
+    an image mixed with itself (no differing pixel) gets λ = 1.
+    """
+    diff = (X - X[partner]).reshape(len(X), -1)
+    differs = np.abs(diff) > 0.05
+    ratio = np.full(diff.shape, np.nan)
+    ratio[differs] = (X_mixed - X[partner]).reshape(len(X), -1)[differs] / diff[differs]
+    low = np.where(differs, ratio, np.inf).min(axis=1)
+    high = np.where(differs, ratio, -np.inf).max(axis=1)
+    per_image = np.where(~differs.any(axis=1), 1.0, np.where(high - low < 1e-6, low, np.nan))
+    return ratio, per_image
+
+
+def _mean_folded(alpha: float) -> float:
+    """E[min(λ, 1 - λ)] for λ ~ Beta(alpha, alpha)."""
+    from scipy import integrate, stats
+
+    return 2 * integrate.quad(lambda x: x * stats.beta.pdf(x, alpha, alpha), 0, 0.5)[0]
+
+
+def _mixup_with_global_seed(fn, X, Y, seed: int, global_seed: int):
+    state = np.random.get_state()
+    try:
+        np.random.seed(global_seed)
+        return _mixup_call(fn, X, Y, 0.4, seed)
+    finally:
+        np.random.set_state(state)
+
+
+@exercise_check("one λ ~ Beta(α, α) per example, the same λ and partner for the image and the "
+                "label, drawn from your rng.", catalogue=MIXUP, reference=reference_mixup)
+def check_mixup(mixup: Callable) -> None:
+    """Check ``mixup(X, Y, alpha, rng) -> (X_mixed, Y_mixed)`` by properties.
+
+    Y is the identity (every example its own class), so each mixed label row tells which
+    λ and which partner the learner used; the images must agree with them.
+    """
+    n = 12
+    X = numpy_rng(11).random((n, 3, 4, 2))
+    Y = np.eye(n)
+    X_mixed, Y_mixed = _mixup_call(mixup, X, Y, 0.4, 5)
+    if matches(Y_mixed, Y):
+        MIXUP.expect(not matches(X_mixed, X), "pairs_with_itself")
+        MIXUP.fail("labels_not_mixed")
+    lam, partner = _weights_from_labels(Y_mixed)
+    MIXUP.close(Y_mixed, _mix(X, Y, lam, partner)[1], what="Y_mixed")
+    expected = _mix(X, Y, lam, partner)[0]
+    if not matches(X_mixed, expected):
+        MIXUP.expect(not matches(X_mixed, _mix(X, Y, 1 - lam, partner)[0]), "labels_swapped")
+        refit = _refit_partners(X, X_mixed, lam)
+        MIXUP.expect(refit is None, "different_partners")
+        ratio, per_image = _per_pixel_lambdas(X, X_mixed, partner)
+        one_per_image = not np.isnan(per_image).any()
+        MIXUP.expect(not (one_per_image and matches(X_mixed, _mix(X, Y, per_image, partner)[0])),
+                     "different_lambdas")
+        MIXUP.expect(one_per_image or not (np.nanmin(ratio) >= -1e-9 and
+                                           np.nanmax(ratio) <= 1 + 1e-9), "lambda_per_pixel")
+    MIXUP.close(X_mixed, expected, what="X_mixed")
+    mixed = lam < 1 - 1e-9
+    if np.allclose(lam[mixed], lam[mixed][0]):
+        MIXUP.expect(not np.isclose(lam[mixed][0], 0.4), "lambda_is_alpha", alpha=0.4)
+        MIXUP.fail("one_lambda", n=n)
+    MIXUP.expect(matches(_mixup_with_global_seed(mixup, X, Y, 5, 0)[1],
+                         _mixup_with_global_seed(mixup, X, Y, 5, 1)[1]), "global_rng")
+    MIXUP.expect(not matches(_mixup_call(mixup, X, Y, 0.4, 6)[1], Y_mixed), "ignores_rng")
+    many = 1000
+    folded = {}
+    for alpha in (0.2, 2.0):
+        lam_many, _ = _weights_from_labels(_mixup_call(mixup, np.zeros((many, 1)),
+                                                       np.eye(many, dtype=np.float32), alpha, 3)[1])
+        folded[alpha] = float(np.mean(np.minimum(lam_many, 1 - lam_many)))
+    if all(abs(folded[a] - 0.25) < 0.025 for a in folded):
+        MIXUP.fail("uniform_lambda")
+    for alpha, got in folded.items():
+        expected_mean = _mean_folded(alpha)
+        MIXUP.expect(abs(got - expected_mean) < 0.025, "wrong_distribution", alpha=alpha, n=many,
+                     got=f"{got:.3f}", expected=f"{expected_mean:.3f}")
+
+
+# --------------------------------------------------------------------------- exercise 4: tf.data
+def _require_pipeline_inputs(X_train, y_train, X_test, y_test, augment, batch_size, seed):
+    for name, X, y in (("X_train", X_train, y_train), ("X_test", X_test, y_test)):
+        array = np.asarray(X)
+        if array.dtype.kind not in "biuf" or array.ndim < 2 or len(array) == 0:
+            raise ValueError(f"{name} must be a non-empty (n, ...) array of examples, got shape "
+                             f"{array.shape} and dtype {array.dtype}")
+        require_same_length(name, X, name.replace("X", "y"), y)
+    if not callable(augment):
+        raise TypeError(f"augment must be a function of a batch of images, got "
+                        f"{type(augment).__name__}")
+    return require_positive_int("batch_size", batch_size), require_nonnegative_int("seed", seed)
+
+
+def reference_make_datasets(X_train, y_train, X_test, y_test, augment, batch_size, seed):
+    """The course's answer: an augmented, reshuffled training pipeline and a plain test one."""
+    import tensorflow as tf
+
+    batch_size, seed = _require_pipeline_inputs(X_train, y_train, X_test, y_test, augment,
+                                                batch_size, seed)
+    train_ds = (tf.data.Dataset.from_tensor_slices((X_train, y_train))
+                .shuffle(len(X_train), seed=seed)          # a new order every epoch
+                .batch(batch_size)
+                .map(lambda x, y: (augment(x), y))         # new random draws every epoch
+                .prefetch(tf.data.AUTOTUNE))
+    test_ds = (tf.data.Dataset.from_tensor_slices((X_test, y_test))
+               .batch(batch_size)
+               .prefetch(tf.data.AUTOTUNE))
+    return train_ds, test_ds
+
+
+def _tf():
+    import tensorflow as tf
+
+    return tf
+
+
+def _pairs(X, y):
+    return _tf().data.Dataset.from_tensor_slices((X, y))
+
+
+def _pipeline_answer(train_steps, test_steps=None):
+    """A make_datasets built from two functions of (dataset, augment, batch_size, seed, n)."""
+    def make_datasets(X_train, y_train, X_test, y_test, augment, batch_size, seed):
+        tf = _tf()
+        train = train_steps(_pairs(X_train, y_train), augment, batch_size, seed, len(X_train))
+        test = (test_steps or (lambda d, a, b, s, n: d.batch(b).prefetch(tf.data.AUTOTUNE)))(
+            _pairs(X_test, y_test), augment, batch_size, seed, len(X_test))
+        return train, test
+    return make_datasets
+
+
+def _good_train(d, augment, b, seed, n):
+    return d.shuffle(n, seed=seed).batch(b).map(lambda x, y: (augment(x), y)).prefetch(-1)
+
+
+# Wrong answers learners write.
+def _pipeline_train_only(X_train, y_train, X_test, y_test, augment, batch_size, seed):
+    return _good_train(_pairs(X_train, y_train), augment, batch_size, seed, len(X_train))
+
+
+_pipeline_repeats = _pipeline_answer(lambda d, a, b, s, n: _good_train(d, a, b, s, n).repeat())
+_pipeline_images_only = _pipeline_answer(
+    lambda d, a, b, s, n: d.map(lambda x, y: x).shuffle(n, seed=s).batch(b).map(a).prefetch(-1))
+_pipeline_unbatched = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_batch_of_one = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s).batch(1).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_not_augmented = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s).batch(b).prefetch(-1))
+_pipeline_cached = _pipeline_answer(
+    lambda d, a, b, s, n: d.map(lambda x, y: (a(x), y)).cache().shuffle(n, seed=s).batch(b)
+    .prefetch(-1))
+_pipeline_not_shuffled = _pipeline_answer(
+    lambda d, a, b, s, n: d.batch(b).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_shuffled_batches = _pipeline_answer(
+    lambda d, a, b, s, n: d.batch(b).shuffle(n, seed=s).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_small_buffer = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(b, seed=s).batch(b).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_same_order = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s, reshuffle_each_iteration=False).batch(b)
+    .map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_unseeded = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n).batch(b).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_fixed_seed = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=0).batch(b).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_no_prefetch = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s).batch(b).map(lambda x, y: (a(x), y)))
+_pipeline_half_epoch = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s).take(n // 2).batch(b).map(lambda x, y: (a(x), y))
+    .prefetch(-1))
+_pipeline_augmented_twice = _pipeline_answer(
+    lambda d, a, b, s, n: d.shuffle(n, seed=s).map(lambda x, y: (a(x), y)).batch(b)
+    .map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_test_augmented = _pipeline_answer(
+    _good_train, lambda d, a, b, s, n: d.batch(b).map(lambda x, y: (a(x), y)).prefetch(-1))
+_pipeline_test_shuffled = _pipeline_answer(
+    _good_train, lambda d, a, b, s, n: d.shuffle(n, seed=s).batch(b).prefetch(-1))
+_pipeline_test_unbatched = _pipeline_answer(_good_train, lambda d, a, b, s, n: d.prefetch(-1))
+
+
+def _pipeline_separate_shuffles(X_train, y_train, X_test, y_test, augment, batch_size, seed):
+    tf = _tf()
+    images = tf.data.Dataset.from_tensor_slices(X_train).shuffle(len(X_train), seed=seed)
+    labels = tf.data.Dataset.from_tensor_slices(y_train).shuffle(len(X_train), seed=seed + 1)
+    train = (tf.data.Dataset.zip((images, labels)).batch(batch_size)
+             .map(lambda x, y: (augment(x), y)).prefetch(-1))
+    return train, _pairs(X_test, y_test).batch(batch_size).prefetch(-1)
+
+
+def _pipeline_shuffles_inputs(X_train, y_train, X_test, y_test, augment, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    rng.shuffle(X_train)                       # in place, and apart from the labels
+    return reference_make_datasets(X_train, y_train, X_test, y_test, augment, batch_size, seed)
+
+
+PIPELINE = Catalogue(
+    "make_datasets",
+    Mistake("not_datasets", "{name} should return a pair (train_ds, test_ds) of tf.data.Dataset, "
+            "got {got}.", _pipeline_train_only),
+    Mistake("repeats_forever", "train_ds never ends (.repeat()?): return one epoch; "
+            "model.fit(train_ds, epochs=...) starts it again every epoch, with a new shuffle and "
+            "new random augmentations.", _pipeline_repeats),
+    Mistake("not_pairs", "{which} should yield (images, labels) pairs, got {got}: keep the "
+            "labels next to their images, e.g. from_tensor_slices((X, y)) and "
+            "map(lambda x, y: (augment(x), y)).", _pipeline_images_only),
+    Mistake("not_batched", "{which} yields single examples of shape {got}: add .batch(batch_size).",
+            _pipeline_unbatched),
+    Mistake("wrong_batch_size", "{which} yields batches of {got} examples, expected batch_size = "
+            "{expected} (the last batch may be smaller).", _pipeline_batch_of_one),
+    Mistake("labels_mismatched", "{which} pairs images with the wrong labels: shuffling the images "
+            "and the labels apart (two datasets, two shuffles) loses the pairing; shuffle one "
+            "dataset of (image, label) pairs.", _pipeline_separate_shuffles),
+    Mistake("wrong_count", "one pass over {which} gave {got} examples ({distinct} different), "
+            "expected each of the {expected} examples exactly once.", _pipeline_half_epoch),
+    Mistake("train_not_augmented", "train_ds gives the images unchanged: map augment over the "
+            "training examples (or batches).", _pipeline_not_augmented),
+    Mistake("augmented_twice", "train_ds changes the images by more than one call of augment "
+            "does: map augment once (per example or per batch, not both).",
+            _pipeline_augmented_twice),
+    Mistake("augmented_once", "every epoch of train_ds gives the same augmented images: augment "
+            "was applied once (in NumPy, or before .cache()); map it after shuffle so that "
+            "each epoch draws new random versions.", _pipeline_cached),
+    Mistake("not_shuffled", "train_ds gives the examples in their original order: "
+            "shuffle the training set, .shuffle(len(X_train), seed=seed).", _pipeline_not_shuffled),
+    Mistake("shuffled_batches", "train_ds shuffles whole batches: every batch holds the same "
+            "neighbours each epoch; shuffle the examples before .batch.",
+            _pipeline_shuffled_batches),
+    Mistake("small_buffer", "the shuffle of train_ds is far from uniform: in {epochs} epochs no "
+            "example moved more than {moved} places forward; give .shuffle a buffer as large "
+            "as the training set, len(X_train).", _pipeline_small_buffer),
+    Mistake("same_order_each_epoch", "train_ds gives the same order every epoch: let .shuffle "
+            "reshuffle each iteration (its default), or do not shuffle once in NumPy.",
+            _pipeline_same_order),
+    Mistake("not_reproducible", "two calls with the same seed gave different orders: pass the "
+            "seed to .shuffle(..., seed=seed).", _pipeline_unseeded),
+    Mistake("ignores_seed", "two different seeds gave the same order: pass the seed argument to "
+            ".shuffle(..., seed=seed).", _pipeline_fixed_seed),
+    Mistake("test_augmented", "test_ds is augmented: evaluate on the real test images, map "
+            "augment over the training set only.", _pipeline_test_augmented),
+    Mistake("test_shuffled", "test_ds is shuffled: keep the test set in its order, so that "
+            "predictions line up with y_test and every evaluation sees the same batches.",
+            _pipeline_test_shuffled),
+    Mistake("no_prefetch", "{which} does not end with .prefetch(tf.data.AUTOTUNE): without it "
+            "the model waits while the next batch is prepared.", _pipeline_no_prefetch),
+    Mistake("mutated_input", answer=_pipeline_shuffles_inputs),
+)
+
+
+def _noise_augment(seed: int):
+    """The check's augmentation: adds uniform noise in [0.1, 0.2) to every pixel, new draws on
+    every call (a stateful generator, so a second epoch differs from the first)."""
+    generator = _tf().random.Generator.from_seed(seed)
+
+    def augment(images):
+        return images + generator.uniform(_tf().shape(images), 0.1, 0.2, dtype=images.dtype)
+    return augment
+
+
+def _pipeline_data():
+    """Examples whose pixels encode their index: X[i] = 10 i + a pattern in [0, 1)."""
+    pattern = numpy_rng(2).random((3, 2, 1)).astype(np.float32)
+    X_train = (10 * np.arange(40, dtype=np.float32)[:, None, None, None] + pattern)
+    X_test = (10 * np.arange(100, 112, dtype=np.float32)[:, None, None, None] + pattern)
+    y_train = (7 * np.arange(40) + 3) % 40
+    y_test = (5 * np.arange(12) + 1) % 12
+    return X_train, y_train, X_test, y_test
+
+
+def _make_pipelines(fn, seed: int):
+    X_train, y_train, X_test, y_test = _pipeline_data()
+    result = fn(X_train, y_train, X_test, y_test, _noise_augment(seed), 8, seed)
+    tf = _tf()
+    if not (isinstance(result, tuple) and len(result) == 2
+            and all(isinstance(d, tf.data.Dataset) for d in result)):
+        got = (f"a tuple of {', '.join(type(d).__name__ for d in result)}"
+               if isinstance(result, tuple) else type(result).__name__)
+        PIPELINE.fail("not_datasets", name=fn.__name__, got=got)
+    PIPELINE.expect(result[0].cardinality() != tf.data.INFINITE_CARDINALITY, "repeats_forever")
+    return result
+
+
+def _read_epoch(ds, which: str, X, y, first: int, batch_size: int = 8):
+    """One pass over ``ds``: (the example index at each position, the change of each image)."""
+    images, labels = [], []
+    try:
+        for element in ds.take(1000):
+            if not (isinstance(element, tuple) and len(element) == 2):
+                got = (f"a tuple of {len(element)}" if isinstance(element, tuple)
+                       else f"{type(element).__name__} of shape {tuple(element.shape)}"
+                       if hasattr(element, "shape") else type(element).__name__)
+                PIPELINE.fail("not_pairs", which=which, got=got)
+            images.append(np.asarray(element[0]))
+            labels.append(np.asarray(element[1]))
+    except CheckFailed:
+        raise
+    except Exception as error:  # the learner's pipeline failed while running
+        PIPELINE.fail("raised", name=f"iterating {which}", error=f"{type(error).__name__}: "
+                      f"{str(error).splitlines()[0] if str(error) else ''}", where=".")
+    PIPELINE.expect(all(x.ndim == X.ndim for x in images), "not_batched", which=which,
+                    got=images[0].shape if images else "()")
+    sizes = [len(x) for x in images]
+    wrong = [s for s in sizes[:-1] if s != batch_size] + [s for s in sizes[-1:] if s > batch_size]
+    PIPELINE.expect(not wrong, "wrong_batch_size", which=which, got=wrong[0] if wrong else 0,
+                    expected=batch_size)
+    images, labels = np.concatenate(images), np.concatenate(labels)
+    index = np.floor(images.reshape(len(images), -1).mean(axis=1) / 10).astype(int) - first
+    PIPELINE.expect(len(index) == len(X) and np.array_equal(np.sort(index), np.arange(len(X))),
+                    "wrong_count", which=which, got=len(index), distinct=len(np.unique(index)),
+                    expected=len(X))
+    PIPELINE.expect(np.array_equal(labels.astype(int), y[index]), "labels_mismatched", which=which)
+    change = np.empty_like(X)
+    change[index] = images - X[index]
+    return index, change
+
+
+def _epoch_order(fn, seed: int):
+    X_train, y_train, _, _ = _pipeline_data()
+    return _read_epoch(_make_pipelines(fn, seed)[0], "train_ds", X_train, y_train, 0)[0]
+
+
+@exercise_check("the training set reshuffled and freshly augmented every epoch, labels kept with "
+                "their images, batched and prefetched; the test set untouched and in order.",
+                catalogue=PIPELINE, reference=reference_make_datasets)
+def check_make_datasets(make_datasets: Callable) -> None:
+    """Check ``make_datasets(...) -> (train_ds, test_ds)`` by reading two epochs of each."""
+    X_train, y_train, X_test, y_test = _pipeline_data()
+    train_ds, test_ds = _make_pipelines(make_datasets, 3)
+    order, change = _read_epoch(train_ds, "train_ds", X_train, y_train, 0)
+    PIPELINE.expect(np.abs(change).max() > 1e-6, "train_not_augmented")
+    PIPELINE.expect(change.min() >= 0.1 - 1e-5 and change.max() <= 0.2 + 1e-5, "augmented_twice")
+    order_again, change_again = _read_epoch(train_ds, "train_ds", X_train, y_train, 0)
+    PIPELINE.expect(not np.allclose(change, change_again), "augmented_once")
+    PIPELINE.expect(not np.array_equal(order, np.arange(len(order))), "not_shuffled")
+    blocks = order.reshape(-1, 8)
+    PIPELINE.expect(not np.all(blocks.max(axis=1) - blocks.min(axis=1) == 7), "shuffled_batches")
+    moved = max(int(np.max(o - np.arange(len(o)))) for o in (order, order_again))
+    PIPELINE.expect(moved >= len(order) // 2, "small_buffer", epochs=2, moved=moved)
+    PIPELINE.expect(not np.array_equal(order, order_again), "same_order_each_epoch")
+    test_order, test_change = _read_epoch(test_ds, "test_ds", X_test, y_test, 100)
+    PIPELINE.expect(np.abs(test_change).max() < 1e-6, "test_augmented")
+    PIPELINE.expect(np.array_equal(test_order, np.arange(len(test_order))), "test_shuffled")
+    PIPELINE.expect(np.array_equal(_epoch_order(make_datasets, 3), order), "not_reproducible")
+    PIPELINE.expect(not np.array_equal(_epoch_order(make_datasets, 4), order), "ignores_seed")
+    for which, ds in (("train_ds", train_ds), ("test_ds", test_ds)):
+        PIPELINE.expect("Prefetch" in type(ds).__name__, "no_prefetch", which=which)
