@@ -1,4 +1,5 @@
 """The README's chapter map and every relative link in the docs stay true."""
+import json
 import re
 from pathlib import Path
 
@@ -101,3 +102,15 @@ def test_the_handout_command_keeps_every_file_the_readme_links():
         if top != "solutions":
             assert top in shipped, f"the handout omits {top}, which the README links"
     assert "solutions" not in shipped and readme
+
+
+def test_the_chapter_map_lists_each_chapters_exercises_with_their_levels():
+    heading = re.compile(r"^### Exercise \d+ (★{1,3}) — (`\w+`)$", re.M)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in _notebook_names():
+        row = next(line for line in readme.splitlines() if f"(chapters/{name})" in line)
+        notebook = json.loads((ROOT / "solutions" / name).read_text(encoding="utf-8"))
+        levels = [" ".join(m) for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+                  for m in heading.findall("".join(cell["source"]))]
+        listed = row.rstrip(" |").rsplit("|", 1)[-1].strip()
+        assert listed == ", ".join(levels), f"README's row for {name} should list: {levels}"
