@@ -15,6 +15,15 @@ sys.path.insert(0, str(ROOT))
 # The notebook kernels nbval starts inherit this environment.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+# The capstone keeps trained grids on disk (train_grid(cache=True)). A test session starts
+# from an empty cache of its own, shared by its workers and the kernels they start: the
+# first run of the capstone trains, later runs in the session reuse it. Never a cache left
+# over from earlier sessions.
+if "PYTEST_XDIST_WORKER" not in os.environ and "COURSE_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    _SESSION_CACHE = tempfile.mkdtemp(prefix="course-test-cache-")
+    os.environ["COURSE_CACHE_DIR"] = _SESSION_CACHE
 
 
 def pytest_collectstart(collector):
@@ -46,3 +55,11 @@ def pytest_xdist_make_scheduler(config, log):
             return nodeid if file.endswith("test_learner_path.py") else file
 
     return FileOrLearnerRun(config, log)
+
+
+def pytest_unconfigure(config):
+    cache = globals().get("_SESSION_CACHE")
+    if cache:
+        import shutil
+
+        shutil.rmtree(cache, ignore_errors=True)

@@ -429,3 +429,48 @@ def test_full_batch_training_is_keras_adam_on_the_same_network(data):
         np.testing.assert_allclose(run.train_loss[0, epoch], expected, rtol=2e-4)
     norm = np.sqrt(sum((w ** 2).sum() for w in model.get_weights()[0::2]))
     np.testing.assert_allclose(run.weight_norm[0, -1], norm, rtol=1e-4)
+
+
+# ----------------------------------------------------------------------------- cache
+def test_a_cached_grid_is_the_trained_one_and_any_change_retrains(data, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("COURSE_CACHE", raising=False)
+    recipes, seeds = [Recipe(), Recipe(l2=1e-3)], [3, 11]
+    trained = grid(data, recipes, seeds, cache=True)
+    files = sorted(tmp_path.glob("grid-*.npz"))
+    assert len(files) == 1
+    loaded = grid(data, recipes, seeds, cache=True)
+    assert loaded.recipes == trained.recipes and loaded.epochs == trained.epochs
+    assert loaded.seconds == trained.seconds and loaded.arch == trained.arch
+    assert loaded.from_cache and not trained.from_cache
+    for name in ("seeds", "train_loss", "val_acc", "test_acc", "weight_norm"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(trained, name))
+    grid(data, recipes, [3], cache=True)                      # other seeds
+    grid(data, [Recipe(l2=2e-3)], seeds, cache=True)         # another recipe
+    split, X_val, y_val = data
+    grid((split, X_val[1:], y_val[1:]), recipes, seeds, cache=True)   # other data
+    assert len(list(tmp_path.glob("grid-*.npz"))) == 4
+
+
+def test_a_damaged_cache_file_is_trained_again_and_caching_can_be_turned_off(
+        data, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))
+    trained = grid(data, [Recipe()], [5], cache=True)
+    (cached,) = tmp_path.glob("grid-*.npz")
+    cached.write_bytes(b"not a numpy file")
+    again = grid(data, [Recipe()], [5], cache=True)
+    np.testing.assert_array_equal(again.val_acc, trained.val_acc)
+    assert np.load(cached)["val_acc"].shape == trained.val_acc.shape   # rewritten
+    monkeypatch.setenv("COURSE_CACHE", "off")
+    off = tmp_path / "off"
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(off))
+    grid(data, [Recipe()], [5], cache=True)
+    assert not off.exists()
+    with pytest.raises(TypeError, match="cache must be True or False"):
+        grid(data, [Recipe()], [5], cache="yes")
+
+
+def test_without_cache_nothing_is_written(data, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))
+    grid(data, [Recipe()], [5])
+    assert not list(tmp_path.iterdir())

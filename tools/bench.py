@@ -256,4 +256,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Time real training: the capstone's on-disk cache of trained grids is not used here.
+    os.environ["COURSE_CACHE"] = "off"
     sys.exit(main())

@@ -943,4 +943,5 @@ def concat_runs(*runs):
         "seeds", "train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc",
         "weight_norm")}
     return GridRun(recipes=[recipe for r in runs for recipe in r.recipes], epochs=runs[0].epochs,
-                   arch=runs[0].arch, seconds=sum(r.seconds for r in runs), **arrays)
+                   arch=runs[0].arch, seconds=sum(r.seconds for r in runs),
+                   from_cache=all(r.from_cache for r in runs), **arrays)

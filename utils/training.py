@@ -20,9 +20,12 @@ Shapes: ``M`` models, ``n`` points, ``d`` input features, ``H`` hidden units,
 """
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -376,6 +379,7 @@ class GridRun:
     epochs: int
     arch: str
     seconds: float = 0.0      # wall-clock time of the training
+    from_cache: bool = False  # read back from train_grid's cache instead of trained now
 
     @property
     def n_models(self) -> int:
@@ -403,7 +407,7 @@ class GridRun:
             "test_acc", "weight_norm")}
         recipes = [r for r, keep in zip(self.recipes, mask) if keep]
         return GridRun(recipes=recipes, epochs=self.epochs, arch=self.arch,
-                       seconds=self.seconds, **arrays)
+                       seconds=self.seconds, from_cache=self.from_cache, **arrays)
 
 
 def _check_inputs(name_X: str, X, name_y: str, y, n_features: int | None = None):
@@ -513,7 +517,7 @@ def _eval_set(sets, n_models: int, width: int):
 def train_grid(split: Split, recipes: Sequence[Recipe], seeds: Sequence[int], *,
                X_val, y_val, arch: str = "mlp", epochs: int | None = None,
                batch_size: int = GRID_BATCH_SIZE, learning_rate: float | None = None,
-               progress: bool = True) -> GridRun:
+               progress: bool = True, cache: bool = False) -> GridRun:
     """Train one model per (recipe, seed) pair, all at once in one XLA-compiled loop.
 
     ``len(recipes) * len(seeds)`` models, recipe-major: model ``k`` is
@@ -532,11 +536,12 @@ def train_grid(split: Split, recipes: Sequence[Recipe], seeds: Sequence[int], *,
     expected to take more than 3 s. ``epochs=None`` and ``learning_rate=None`` are the
     architecture's defaults (``GRID_EPOCHS``: 40 for the MLP, 60 for the CNN;
     ``GRID_LEARNING_RATE``: 5e-3 and 1e-2), chosen on validation data.
+
+    ``cache=True`` keeps the result on disk (``grid_cache_dir()``), keyed by everything
+    that decides it: the data, the recipes, the seeds, the settings, this module's source
+    and the library versions. The same call then loads it in a fraction of a second
+    instead of training again. ``COURSE_CACHE=off`` in the environment turns caching off.
     """
-    import time
-
-    import tensorflow as tf
-
     sets, seeds = _check_grid_args(split, recipes, seeds, X_val, y_val, arch)
     epochs = require_positive_int("epochs", GRID_EPOCHS[arch] if epochs is None else epochs)
     batch_size = min(require_positive_int("batch_size", batch_size), len(sets[0]))
@@ -545,7 +550,94 @@ def train_grid(split: Split, recipes: Sequence[Recipe], seeds: Sequence[int], *,
     learning_rate = require_learning_rate(learning_rate)
     if learning_rate == 0:
         raise ValueError("learning_rate must be > 0, got 0.0")
+    if not isinstance(cache, bool):
+        raise TypeError(f"cache must be True or False, got {cache!r}")
     recipes = list(recipes)
+    cached_at = None
+    if cache and _caching_enabled():
+        key = _grid_key(sets, recipes, seeds, arch, epochs, batch_size, learning_rate)
+        cached_at = grid_cache_dir() / f"grid-{key}.npz"
+        cached = _load_grid(cached_at, recipes, seeds)
+        if cached is not None:
+            return cached
+    run = _train_grid(sets, recipes, seeds, arch, epochs, batch_size, learning_rate, progress)
+    if cached_at is not None:
+        _save_grid(cached_at, run)
+    return run
+
+
+def grid_cache_dir() -> Path:
+    """Where ``train_grid(..., cache=True)`` keeps its results: ``$COURSE_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/regularization-course`` (``~/.cache/regularization-course``)."""
+    if os.environ.get("COURSE_CACHE_DIR"):
+        return Path(os.environ["COURSE_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "regularization-course"
+
+
+def _caching_enabled() -> bool:
+    return os.environ.get("COURSE_CACHE", "on").lower() not in ("off", "0", "no", "false")
+
+
+_CURVES = ("train_loss", "train_acc", "val_loss", "val_acc", "test_loss", "test_acc",
+           "weight_norm")
+
+
+def _grid_key(sets, recipes, seeds, arch, epochs, batch_size, learning_rate) -> str:
+    import hashlib
+
+    import tensorflow as tf
+
+    digest = hashlib.sha256()
+    settings = (arch, int(epochs), int(batch_size), float(learning_rate),
+                [dataclasses.astuple(r) for r in recipes], [int(s) for s in seeds],
+                np.__version__, tf.__version__)
+    digest.update(repr(settings).encode())
+    digest.update(Path(__file__).read_bytes())   # any change to the engine retrains
+    for array in sets:
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()[:32]
+
+
+def _load_grid(path: Path, recipes, seeds) -> GridRun | None:
+    """The cached run at ``path``, or None when there is none (or it cannot be read)."""
+    try:
+        with np.load(path) as saved:
+            arrays = {name: saved[name] for name in (*_CURVES, "seeds")}
+            epochs, seconds = int(saved["epochs"]), float(saved["seconds"])
+            arch = str(saved["arch"])
+    except (OSError, KeyError, ValueError):
+        return None
+    model_recipes = [r for r in recipes for _ in seeds]
+    if len(arrays["seeds"]) != len(model_recipes):
+        return None
+    return GridRun(recipes=model_recipes, epochs=epochs, arch=arch, seconds=seconds,
+                   from_cache=True, **arrays)
+
+
+def _save_grid(path: Path, run: GridRun) -> None:
+    """Write atomically: another process may read or write the same file meanwhile."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, seeds=run.seeds, epochs=run.epochs, seconds=run.seconds,
+                     arch=run.arch, **{name: getattr(run, name) for name in _CURVES})
+        os.replace(temporary, path)
+    except OSError:  # a read-only home: the run is still returned, just not kept
+        pass
+
+
+def _train_grid(sets, recipes, seeds, arch, epochs, batch_size, learning_rate,
+                progress) -> GridRun:
+    import time
+
+    import tensorflow as tf
+
     model_recipes = [r for r in recipes for _ in seeds]
     model_seeds = np.tile(seeds, len(recipes))
     n_models = len(model_recipes)
