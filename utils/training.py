@@ -212,6 +212,19 @@ def _metrics(logits, y):
     return loss, acc
 
 
+def _adam_update(params, m, v, grads, step, learning_rate):
+    """One Adam step on tuples of tensors, Keras 3's formula and defaults; ``step`` 0-based."""
+    import tensorflow as tf
+
+    power = tf.cast(step + 1, tf.float32)
+    alpha = learning_rate * tf.sqrt(1 - ADAM_BETA_2 ** power) / (1 - ADAM_BETA_1 ** power)
+    m = tuple(mi + (g - mi) * (1 - ADAM_BETA_1) for mi, g in zip(m, grads))
+    v = tuple(vi + (tf.square(g) - vi) * (1 - ADAM_BETA_2) for vi, g in zip(v, grads))
+    params = tuple(p - alpha * mi / (tf.sqrt(vi) + ADAM_EPSILON)
+                   for p, mi, vi in zip(params, m, v))
+    return params, m, v
+
+
 def _make_train_loop():
     import tensorflow as tf
 
@@ -230,12 +243,7 @@ def _make_train_loop():
                 # Models are independent, so the gradient of the sum is each model's own.
                 total = tf.reduce_sum(data_loss + penalty)
             grads = tape.gradient(total, params)
-            power = tf.cast(t + 1, tf.float32)
-            alpha = learning_rate * tf.sqrt(1 - ADAM_BETA_2 ** power) / (1 - ADAM_BETA_1 ** power)
-            m = tuple(mi + (g - mi) * (1 - ADAM_BETA_1) for mi, g in zip(m, grads))
-            v = tuple(vi + (tf.square(g) - vi) * (1 - ADAM_BETA_2) for vi, g in zip(v, grads))
-            params = tuple(p - alpha * mi / (tf.sqrt(vi) + ADAM_EPSILON)
-                           for p, mi, vi in zip(params, m, v))
+            params, m, v = _adam_update(params, m, v, grads, t, learning_rate)
             train_loss, train_acc = _metrics(_logits(params, X_train), y_train)
             test_loss, test_acc = _metrics(_logits(params, X_test), y_test)
             norm = tf.sqrt(tf.reduce_sum(tf.square(params[0]), axis=[1, 2]))
@@ -959,13 +967,7 @@ def _make_grid_loop(static):
                 # Models are independent: the gradient of the sum is each model's own.
                 total = tf.reduce_sum(losses)
             grads = tape.gradient(total, params)
-            power = tf.cast(counter + 1, tf.float32)
-            alpha = learning_rate * tf.sqrt(1 - ADAM_BETA_2 ** power) / (1 - ADAM_BETA_1 ** power)
-            m = tuple(mi + (g - mi) * (1 - ADAM_BETA_1) for mi, g in zip(m, grads))
-            v = tuple(vi + (tf.square(g) - vi) * (1 - ADAM_BETA_2) for vi, g in zip(v, grads))
-            params = tuple(p - alpha * mi / (tf.sqrt(vi) + ADAM_EPSILON)
-                           for p, mi, vi in zip(params, m, v))
-            return params, m, v
+            return _adam_update(params, m, v, grads, counter, learning_rate)
 
         def epoch_body(e, params, m, v, records):
             epoch = first_epoch + e
